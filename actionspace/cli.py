@@ -1,0 +1,187 @@
+"""The ``actionspace`` command: train, eval, serve, bench, list.
+
+Bad input (an unknown key, a wrong type, a missing file or model path) ends with one ``error:`` line and
+exit status 2 before any run directory is created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+from actionspace.core.config import ConfigError, describe, from_dict, load_yaml, merge, parse_overrides
+
+EXIT_CONFIG_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    except KeyboardInterrupt as interrupt:
+        print(f"\ninterrupted: {interrupt}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="actionspace", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train from a YAML recipe: actionspace train CONFIG [key=value ...]")
+    train.add_argument("config", help="YAML recipe with a `trainer:` key (see configs/)")
+    train.add_argument("overrides", nargs="*", help="dotted overrides, e.g. run.seed=1 model.size=small")
+    train.add_argument("--show-config", action="store_true", help="list every config key with its doc and exit")
+    train.set_defaults(handler=_train)
+
+    evaluate = commands.add_parser("eval", help="evaluate a saved policy on held-out instruction data")
+    evaluate.add_argument("--policy", required=True, help="model directory (e.g. runs/sft/<time>/model)")
+    evaluate.add_argument("--data", default="phone_commands", help="registered data set, or a directory with test.jsonl")
+    evaluate.add_argument("--split", default="test", choices=["train", "test"])
+    evaluate.add_argument("--num", type=int, default=200, help="number of examples")
+    evaluate.add_argument("--seed", type=int, default=0, help="data seed")
+    evaluate.add_argument("--max-new-tokens", type=int, default=48)
+    evaluate.add_argument("--output", type=Path, help="directory for results.json and results.md")
+    evaluate.set_defaults(handler=_eval)
+
+    serve = commands.add_parser("serve", help="serve a policy through vLLM's OpenAI-compatible server")
+    serve.add_argument("policy", help="model directory")
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (loopback by default)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--api-key", default=None, help="required when binding to a non-loopback address")
+    serve.add_argument("--lora", action="append", default=[], metavar="NAME=PATH", help="serve a LoRA adapter by name")
+    serve.set_defaults(handler=_serve)
+
+    bench = commands.add_parser("bench", help="run a benchmark script from benchmarks/ (no name: list them)")
+    bench.add_argument("name", nargs="?", help="e.g. run_overhead (benchmarks/bench_run_overhead.py)")
+    bench.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the benchmark")
+    bench.set_defaults(handler=_bench)
+
+    listing = commands.add_parser("list", help="list registered trainers, environments, engines and data sets")
+    listing.set_defaults(handler=_list)
+    return parser
+
+
+# --------------------------------------------------------------------------------------------------
+def _load_layers() -> None:
+    """Importing the layers registers their trainers, engines and data sets."""
+    import actionspace.data  # noqa: F401
+    import actionspace.serving  # noqa: F401
+    import actionspace.trainers  # noqa: F401
+
+
+def load_train_config(path: str, overrides: list[str]) -> tuple[type, Any, str]:
+    """Reads a recipe: the ``trainer:`` key picks the trainer class, the rest fills its config class."""
+    from actionspace.core.registry import TRAINERS
+
+    data = load_yaml(path)
+    name = data.pop("trainer", None)
+    if name is None:
+        raise ConfigError(f"{path} has no `trainer:` key; known trainers: {', '.join(TRAINERS.names())}")
+    trainer_class = TRAINERS.get(name)
+    config = from_dict(trainer_class.config_class, merge(data, parse_overrides(overrides)))
+    return trainer_class, config, name
+
+
+def _train(args: argparse.Namespace) -> int:
+    _load_layers()
+    from actionspace.core.config import to_dict
+    from actionspace.core.run import Run
+    from actionspace.eval.report import write_results
+
+    trainer_class, config, name = load_train_config(args.config, args.overrides)
+    if args.show_config:
+        for key, type_name, default, doc in describe(trainer_class.config_class):
+            print(f"{key:<32} {type_name:<28} default={default!r:<20} {doc}")
+        return 0
+    # Everything above is validation: only now is anything written.
+    with Run(config.run, config_to_save={"trainer": name} | to_dict(config)) as run:
+        trainer = trainer_class.from_config(config, run)
+        results = trainer.train()
+        if run.is_main:
+            rows = {f"{label} ({'step 0' if label == 'before' else f'step {run.step}'})": metrics
+                    for label, metrics in results.items() if metrics}
+            table = write_results(run.output_dir, rows, title=f"{name}: held-out {config.data.name} examples")
+            print("\n" + table + f"\n\nrun directory: {run.output_dir}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    _load_layers()
+    from actionspace.core.models import ModelConfig, load_model
+    from actionspace.core.registry import DATASETS
+    from actionspace.data.instructions import JsonlMessages
+    from actionspace.eval.instructions import evaluate_instructions
+    from actionspace.eval.report import write_results
+    from actionspace.serving.hf import HFEngine
+
+    data = JsonlMessages(args.data) if Path(args.data).is_dir() else DATASETS.get(args.data)()
+    model_config = ModelConfig(path=args.policy)  # validates the path before any loading
+    model, tokenizer = load_model(model_config)
+    examples = data.examples(args.split, args.num, args.seed)
+    metrics = evaluate_instructions(
+        HFEngine(model, tokenizer),
+        lambda e: tokenizer.apply_chat_template(e["messages"][:-1], tokenize=False, add_generation_prompt=True),
+        data, examples, max_new_tokens=args.max_new_tokens)
+    rows = {args.policy: metrics}
+    if args.output:
+        print(write_results(args.output, rows, title=f"{args.data} ({args.split})"))
+    else:
+        from actionspace.eval.report import format_table
+
+        print(format_table(rows, title=f"{args.data} ({args.split})"))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from actionspace.serving.server import serve
+
+    return serve(args.policy, host=args.host, port=args.port, api_key=args.api_key, loras=args.lora)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    directory = _benchmarks_dir()
+    available = sorted(p.stem.removeprefix("bench_") for p in directory.glob("*.py")) if directory else []
+    if not args.name:
+        print("benchmarks:", ", ".join(available) or "none found (run from the repository root)")
+        return 0
+    if directory is None or args.name not in available:
+        raise ConfigError(f"unknown benchmark {args.name!r}; available: {', '.join(available) or 'none'}")
+    script = directory / f"bench_{args.name}.py"
+    if not script.exists():
+        script = directory / f"{args.name}.py"
+    sys.argv = [str(script), *args.args]
+    runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
+def _benchmarks_dir() -> Path | None:
+    for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if (root / "benchmarks").is_dir():
+            return root / "benchmarks"
+    return None
+
+
+def _list(args: argparse.Namespace) -> int:
+    _load_layers()
+    from actionspace.core.registry import DATASETS, ENGINES, ENVS, TRAINERS
+
+    for registry in (TRAINERS, ENVS, ENGINES, DATASETS):
+        print(f"{registry.kind + 's':<10} {', '.join(registry.names()) or '(none yet)'}")
+    configs = sorted(Path("configs").glob("*.yaml")) if Path("configs").is_dir() else []
+    if configs:
+        print(f"{'configs':<10} {', '.join(str(p) for p in configs)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The CLI: bad input gives one clear line, exit status 2, and nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from actionspace.cli import EXIT_CONFIG_ERROR, main
+from tests.conftest import REPO_ROOT
+
+RECIPE = f"{REPO_ROOT}/configs/sft_phone_commands.yaml"
+
+
+@pytest.fixture
+def root(tmp_path):
+    return tmp_path / "runs"
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ([RECIPE, "learning_rat=0.1"], "unknown config key 'learning_rat'; valid keys: batch_size, "),
+    ([RECIPE, "run.sed=1"], "unknown config key 'run.sed'; valid keys under run: cpu, dir, "),
+    ([RECIPE, "max_steps=many"], "max_steps must be an integer, got 'many'"),
+    ([RECIPE, "model.size=huge"], "model.size must be one of 'tiny', 'small', 'base', got 'huge'"),
+    (["configs/does_not_exist.yaml"], "config file not found: configs/does_not_exist.yaml"),
+    ([RECIPE, "model.path=/no/such/model"], "model.path does not exist or is not a directory: /no/such/model"),
+    ([RECIPE, "warmup_steps=1000"], "warmup_steps must be in [0, max_steps)"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(arguments, message, root, capsys):
+    status = main(["train", *arguments, f"run.root={root}"])
+    err = capsys.readouterr().err
+    assert status == EXIT_CONFIG_ERROR
+    assert err.count("\n") == 1 and err.startswith("error: ") and message in err
+    assert not root.exists()
+
+
+def test_recipe_without_trainer_key(tmp_path, capsys):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("max_steps: 3\n")
+    assert main(["train", str(recipe)]) == EXIT_CONFIG_ERROR
+    assert "has no `trainer:` key; known trainers: sft" in capsys.readouterr().err
+
+
+def test_show_config_lists_documented_keys(capsys):
+    assert main(["train", RECIPE, "--show-config"]) == 0
+    out = capsys.readouterr().out
+    assert "learning_rate" in out and "run.save_every" in out and "Peak AdamW learning rate" in out
+
+
+def test_list_shows_registered_names(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "trainers   sft" in out and "hf" in out and "phone_commands" in out
+
+
+def test_eval_of_missing_policy(capsys):
+    assert main(["eval", "--policy", "/no/such/model"]) == EXIT_CONFIG_ERROR
+    assert "model.path does not exist" in capsys.readouterr().err
+
+
+def test_unknown_benchmark(capsys, monkeypatch):
+    monkeypatch.chdir(REPO_ROOT)
+    assert main(["bench", "nope"]) == EXIT_CONFIG_ERROR
+    assert "unknown benchmark 'nope'" in capsys.readouterr().err

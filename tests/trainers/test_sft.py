@@ -1,0 +1,120 @@
+"""SFT trainer on the tiny model: it learns, logs, exports, and resumes exactly after SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from actionspace.core.config import from_dict
+from actionspace.core.models import ModelConfig, load_model
+from actionspace.core.run import Run
+from actionspace.trainers.sft import SFTConfig, SFTTrainer
+from tests.conftest import REPO_ROOT
+
+
+def small_config(run_config, **overrides) -> SFTConfig:
+    data = {"run": vars(run_config), "max_steps": 4, "batch_size": 4, "warmup_steps": 1,
+            "data": {"num_train": 16, "num_test": 4}, "eval_max_new_tokens": 8} | overrides
+    return from_dict(SFTConfig, data)
+
+
+def test_train_updates_every_parameter_and_logs_finite_metrics(run_config):
+    config = small_config(run_config, eval_before_training=True)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = SFTTrainer.from_config(config, run)
+        before = {n: p.detach().clone() for n, p in trainer.model.named_parameters()}
+        results = trainer.train()
+        after = dict(run.unwrap(trainer.model).named_parameters())
+        output_dir = run.output_dir
+    assert all(not torch.equal(before[n], after[n]) for n in before), "some parameter did not change"
+    records = [json.loads(line) for line in (output_dir / "metrics.jsonl").read_text().splitlines()]
+    train_keys = {"train/loss", "train/grad_norm", "train/token_accuracy", "train/learning_rate"}
+    logged = [r for r in records if "train/loss" in r]
+    assert logged and all(train_keys <= r.keys() and all(math.isfinite(r[k]) for k in train_keys) for r in logged)
+    assert {"accuracy", "valid_json", "num_examples"} <= results["before"].keys() <= results["after"].keys()
+    reloaded, _ = load_model(ModelConfig(path=str(output_dir / "model")))
+    assert all(torch.equal(p, after[n]) for n, p in reloaded.named_parameters())
+
+
+def test_lora_run_exports_adapter_and_merged_model(run_config):
+    config = small_config(run_config, model={"use_lora": True, "lora_r": 4}, learning_rate=1e-2,
+                          eval_before_training=False)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = SFTTrainer.from_config(config, run)
+        trainer.train()
+        output_dir = run.output_dir
+    assert (output_dir / "adapter" / "adapter_config.json").is_file()
+    merged, _ = load_model(ModelConfig(path=str(output_dir / "model")))
+    assert not any("lora" in name for name, _ in merged.named_parameters())
+
+
+def test_nonfinite_loss_skips_the_update(run_config, monkeypatch):
+    import actionspace.trainers.sft.trainer as module
+
+    real_loss = module.sft_loss
+
+    def poisoned(logits, labels):
+        output = real_loss(logits, labels)
+        output.loss = output.loss * float("nan")
+        return output
+
+    monkeypatch.setattr(module, "sft_loss", poisoned)
+    config = small_config(run_config, max_steps=2, eval_before_training=False)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = SFTTrainer.from_config(config, run)
+        before = [p.detach().clone() for p in trainer.model.parameters()]
+        trainer.train()
+        assert all(torch.equal(a, b) for a, b in zip(before, run.unwrap(trainer.model).parameters()))
+        records = [json.loads(line) for line in (run.output_dir / "metrics.jsonl").read_text().splitlines()]
+    assert any(r.get("train/skipped_nonfinite") == 1.0 for r in records)
+
+
+def _train_command(run_dir: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "actionspace", "train", "configs/sft_phone_commands.yaml", f"run.dir={run_dir}",
+            "max_steps=40", "batch_size=8", "warmup_steps=2", "data.num_train=200", "data.num_test=8",
+            "run.save_every=10", "run.log_every=5", "run.progress=false", "eval_max_new_tokens=8", *extra]
+
+
+def _final_state(run_dir: Path):
+    params = load_file(str(run_dir / "model" / "model.safetensors"))
+    metrics = [{k: v for k, v in json.loads(line).items() if k != "wall_time" and not k.startswith("perf/")}
+               for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    return params, metrics
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
+    env = os.environ | {"OMP_NUM_THREADS": "1", "PYTHONPATH": REPO_ROOT}
+    reference_dir, killed_dir = tmp_path / "reference", tmp_path / "killed"
+    subprocess.run(_train_command(reference_dir), cwd=REPO_ROOT, env=env, check=True, capture_output=True)
+
+    process = subprocess.Popen(_train_command(killed_dir), cwd=REPO_ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not (killed_dir / "checkpoints" / "step_00000020").exists():
+        assert process.poll() is None, "the run ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not (killed_dir / "model").exists(), "the run finished before SIGKILL; nothing was tested"
+
+    resumed = subprocess.run(_train_command(killed_dir, "run.resume=true"), cwd=REPO_ROOT, env=env,
+                             check=True, capture_output=True, text=True)
+    assert "resumed from" in resumed.stdout
+
+    reference_params, reference_metrics = _final_state(reference_dir)
+    params, metrics = _final_state(killed_dir)
+    assert reference_params.keys() == params.keys()
+    assert all(torch.equal(reference_params[k], params[k]) for k in params)
+    assert metrics == reference_metrics
