@@ -19,6 +19,7 @@ that a resume would pick up.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import shutil
@@ -36,6 +37,11 @@ from accelerate import Accelerator
 from accelerate.utils import broadcast_object_list, set_seed
 
 from actionspace.core.config import ConfigError, to_yaml
+
+# accelerate warns on every checkpoint of a model with tied embeddings (all the tiny models) that it
+# dropped the duplicate lm_head tensor; the reload re-ties it, and tests check that resume is exact.
+logging.getLogger("accelerate.utils.other").addFilter(
+    lambda record: "Removed shared tensor" not in record.getMessage())
 
 CHECKPOINT_PREFIX = "step_"
 METRICS_FILE = "metrics.jsonl"
@@ -109,7 +115,8 @@ class Run:
     def __init__(self, config: RunConfig, *, config_to_save: Any | None = None) -> None:
         self.config = config
         self.accelerator = Accelerator(
-            cpu=config.cpu,
+            # Without CUDA, cpu=True is what makes accelerate use gloo under torchrun (MULTI_CPU).
+            cpu=config.cpu or not torch.cuda.is_available(),
             mixed_precision=config.mixed_precision,
             # Trainers state a global batch size and split it over processes themselves, so the
             # scheduler must step once per optimizer step whatever the number of processes.

@@ -5,7 +5,8 @@
 It is the project's first SFT task: small enough that a 3M-parameter model learns it in a few minutes on
 a CPU, and in the action format the GUI agents use. The test split holds (phrasing, parameters)
 combinations never seen in training: every word and number appears in training, but not with that
-phrasing, so a model must compose rather than recall.
+phrasing, so a model must compose rather than recall. (Parameterless commands, "Go back.", are all in
+training: there is nothing to recombine.) There is no system prompt: the data teaches the format.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from typing import Any
 
 from actionspace.core.registry import DATASETS
 from actionspace.data.instructions import Example, Split
-
-SYSTEM_PROMPT = "You operate an Android phone. Answer with one JSON action."
 
 APPS = ["Clock", "Contacts", "Messages", "Calendar", "Settings", "Notes", "Expenses", "Files", "Camera",
         "Gallery", "Browser", "Music"]
@@ -92,7 +91,9 @@ class PhoneCommands:
             phrasing_id = rng.randrange(len(phrasings))
             params = {name: _sample(name, rng) for name in names}
             key = json.dumps([phrasings[phrasing_id], params], sort_keys=True)
-            if _split_of(key) != split:
+            # A parameterless template has nothing to recombine: holding one out would test paraphrase
+            # understanding, which a model trained from scratch cannot have. Those stay in training.
+            if (_split_of(key) if names else "train") != split:
                 continue
             # Distinct problems in both splits: repeats would reward memorising over composing.
             if key in seen:
@@ -100,20 +101,23 @@ class PhoneCommands:
             seen.add(key)
             instruction = phrasings[phrasing_id].format(**params)
             examples.append({"messages": [
-                {"role": "system", "content": SYSTEM_PROMPT},
                 {"role": "user", "content": instruction},
                 {"role": "assistant", "content": json.dumps(build(params))},
             ]})
         return examples
 
     def score(self, completion: str, reference: str) -> dict[str, float]:
-        """``accuracy``: the answer parses to the reference action; ``valid_json``: it parses to an object."""
+        """``accuracy``: the answer parses to exactly the reference action; ``action_type``: its type is right;
+        ``valid_json``: it parses to a JSON object."""
+        expected = json.loads(reference)
         try:
             parsed = json.loads(completion.strip())
         except json.JSONDecodeError:
-            return {"accuracy": 0.0, "valid_json": 0.0}
-        valid = isinstance(parsed, dict)
-        return {"accuracy": float(valid and parsed == json.loads(reference)), "valid_json": float(valid)}
+            return {"accuracy": 0.0, "action_type": 0.0, "valid_json": 0.0}
+        if not isinstance(parsed, dict):
+            return {"accuracy": 0.0, "action_type": 0.0, "valid_json": 0.0}
+        return {"accuracy": float(parsed == expected),
+                "action_type": float(parsed.get("action_type") == expected["action_type"]), "valid_json": 1.0}
 
 
 def _sample(name: str, rng: random.Random) -> Any:

@@ -27,16 +27,17 @@ def test_every_reference_is_a_json_action_of_a_known_type():
                                          "navigate_home", "navigate_back", "wait", "status"}
 
 
-@pytest.mark.parametrize(("completion", "accuracy", "valid"), [
-    ('{"action_type": "click", "index": 3}', 1.0, 1.0),
-    (' {"index": 3, "action_type": "click"} ', 1.0, 1.0),  # key order and whitespace do not matter
-    ('{"action_type": "click", "index": 4}', 0.0, 1.0),
-    ('{"action_type": "click", "index": 3', 0.0, 0.0),
-    ("[1, 2]", 0.0, 0.0),
+@pytest.mark.parametrize(("completion", "accuracy", "action_type", "valid"), [
+    ('{"action_type": "click", "index": 3}', 1.0, 1.0, 1.0),
+    (' {"index": 3, "action_type": "click"} ', 1.0, 1.0, 1.0),  # key order and whitespace do not matter
+    ('{"action_type": "click", "index": 4}', 0.0, 1.0, 1.0),
+    ('{"action_type": "long_press", "index": 3}', 0.0, 0.0, 1.0),
+    ('{"action_type": "click", "index": 3', 0.0, 0.0, 0.0),
+    ("[1, 2]", 0.0, 0.0, 0.0),
 ])
-def test_score(completion, accuracy, valid):
+def test_score(completion, accuracy, action_type, valid):
     score = PhoneCommands().score(completion, '{"action_type": "click", "index": 3}')
-    assert score == {"accuracy": accuracy, "valid_json": valid}
+    assert score == {"accuracy": accuracy, "action_type": action_type, "valid_json": valid}
 
 
 def test_jsonl_data_names_the_bad_line(tmp_path):

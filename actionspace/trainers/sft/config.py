@@ -49,6 +49,10 @@ class SFTConfig:
     """Peak AdamW learning rate (1e-3 suits a tiny model from scratch; ~1e-4 LoRA, ~1e-5 full fine-tuning)."""
     weight_decay: float = 0.0
     """AdamW weight decay."""
+    adam_beta1: float = 0.9
+    """AdamW first-moment decay."""
+    adam_beta2: float = 0.999
+    """AdamW second-moment decay (0.95 is common for language-model training)."""
     lr_schedule: Literal["cosine", "linear", "constant"] = "cosine"
     """Decay after warmup."""
     warmup_steps: int = 20
@@ -79,6 +83,8 @@ class SFTConfig:
             raise ConfigError(f"batch_size ({self.batch_size}) exceeds data.num_train ({self.data.num_train})")
         if self.learning_rate <= 0:
             raise ConfigError(f"learning_rate must be > 0, got {self.learning_rate}")
+        if not (0 <= self.adam_beta1 < 1 and 0 <= self.adam_beta2 < 1):
+            raise ConfigError("adam_beta1 and adam_beta2 must be in [0, 1)")
         if not 0 <= self.warmup_steps < self.max_steps:
             raise ConfigError(f"warmup_steps must be in [0, max_steps), got {self.warmup_steps}")
         if self.eval_every < 0:

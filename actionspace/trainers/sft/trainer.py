@@ -69,6 +69,7 @@ class SFTTrainer:
             [p for p in model.parameters() if p.requires_grad],
             lr=config.learning_rate,
             weight_decay=config.weight_decay,
+            betas=(config.adam_beta1, config.adam_beta2),
         )
         self.scheduler = get_scheduler(config.lr_schedule, self.optimizer, num_warmup_steps=config.warmup_steps,
                                        num_training_steps=config.max_steps)

@@ -1,0 +1,1 @@
+"""Environments. Importing a sub-package registers its envs."""
