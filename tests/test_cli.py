@@ -16,7 +16,7 @@ def root(tmp_path):
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
-    ([RECIPE, "learning_rat=0.1"], "unknown config key 'learning_rat'; valid keys: batch_size, "),
+    ([RECIPE, "learning_rat=0.1"], "unknown config key 'learning_rat'; valid keys: adam_beta1, adam_beta2, batch_size, "),
     ([RECIPE, "run.sed=1"], "unknown config key 'run.sed'; valid keys under run: cpu, dir, "),
     ([RECIPE, "max_steps=many"], "max_steps must be an integer, got 'many'"),
     ([RECIPE, "model.size=huge"], "model.size must be one of 'tiny', 'small', 'base', got 'huge'"),

@@ -16,7 +16,7 @@ def test_examples_are_deterministic_distinct_and_splits_disjoint():
     train, test = data.examples("train", 1500, 0), data.examples("test", 200, 0)
     assert [key(e) for e in train] == [key(e) for e in data.examples("train", 1500, 0)]
     assert len({key(e) for e in train}) == 1500 and len({key(e) for e in test}) == 200
-    assert not {e["messages"][1]["content"] for e in train} & {e["messages"][1]["content"] for e in test}
+    assert not {e["messages"][-2]["content"] for e in train} & {e["messages"][-2]["content"] for e in test}
     assert data.examples("train", 5, 1) != data.examples("train", 5, 0)
 
 
