@@ -8,9 +8,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= llm,dev
-# Debian packages the environments need; installed only when missing (none yet at this stage).
-APT_PACKAGES ?=
+EXTRAS ?= llm,gui,dev
+# Debian packages the environments need (MiniWoB++ runs in real Chromium); installed only when missing.
+APT_PACKAGES ?= chromium chromium-driver
 STAMP := $(VENV)/.installed-$(EXTRAS)
 
 export OMP_NUM_THREADS ?= 2

@@ -7,6 +7,7 @@ exit status 2 before any run directory is created.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import runpy
 import sys
@@ -43,13 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--show-config", action="store_true", help="list every config key with its doc and exit")
     train.set_defaults(handler=_train)
 
-    evaluate = commands.add_parser("eval", help="evaluate a saved policy on held-out instruction data")
-    evaluate.add_argument("--policy", required=True, help="model directory (e.g. runs/sft/<time>/model)")
+    evaluate = commands.add_parser("eval", help="evaluate a policy on a GUI environment (--env) or instruction data")
+    evaluate.add_argument("--policy", required=True,
+                          help="model directory (e.g. runs/sft/<time>/model); with --env also oracle or random")
+    evaluate.add_argument("--env", help="registered environment, e.g. simphone (default: instruction data)")
     evaluate.add_argument("--data", default="phone_commands", help="registered data set, or a directory with test.jsonl")
     evaluate.add_argument("--split", default="test", choices=["train", "test"])
-    evaluate.add_argument("--num", type=int, default=200, help="number of examples")
-    evaluate.add_argument("--seed", type=int, default=0, help="data seed")
-    evaluate.add_argument("--max-new-tokens", type=int, default=48)
+    evaluate.add_argument("--split-by", default="params", choices=["params", "template"],
+                          help="simphone: hold out parameter sets (params) or whole templates")
+    evaluate.add_argument("--templates", nargs="*", help="only these task templates")
+    evaluate.add_argument("--episodes", type=int, default=10, help="episodes per template (--env)")
+    evaluate.add_argument("--num-envs", type=int, default=8, help="environments stepped concurrently (--env)")
+    evaluate.add_argument("--max-steps", type=int, default=30, help="steps per episode (--env)")
+    evaluate.add_argument("--num", type=int, default=200, help="number of examples (instruction data)")
+    evaluate.add_argument("--seed", type=int, default=0, help="data or episode seed")
+    evaluate.add_argument("--max-new-tokens", type=int, default=64)
     evaluate.add_argument("--output", type=Path, help="directory for results.json and results.md")
     evaluate.set_defaults(handler=_eval)
 
@@ -75,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 def _load_layers() -> None:
     """Importing the layers registers their trainers, engines and data sets."""
     import actionspace.data  # noqa: F401
+    import actionspace.envs.gui.simphone  # noqa: F401
     import actionspace.serving  # noqa: F401
     import actionspace.trainers  # noqa: F401
 
@@ -117,6 +127,8 @@ def _train(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     _load_layers()
+    if args.env:
+        return _eval_env(args)
     from actionspace.core.models import ModelConfig, load_model
     from actionspace.core.registry import DATASETS
     from actionspace.data.instructions import JsonlMessages
@@ -140,6 +152,46 @@ def _eval(args: argparse.Namespace) -> int:
 
         print(format_table(rows, title=f"{args.data} ({args.split})"))
     return 0
+
+
+def _eval_env(args: argparse.Namespace) -> int:
+    import json
+
+    from actionspace.core.registry import ENVS
+    from actionspace.eval.gui import episodes_to_json, run_episodes, summarise
+    from actionspace.eval.report import format_table, write_results
+
+    env_class = ENVS.get(args.env)
+    wanted = {"split": args.split, "split_by": args.split_by, "templates": args.templates, "max_steps": args.max_steps}
+    accepted = {f.name for f in dataclasses.fields(env_class.config_class)}
+    config = from_dict(env_class.config_class, {k: v for k, v in wanted.items() if k in accepted})
+    templates = env_class(config).templates
+    policy = _gui_policy(args.policy, args.seed, args.max_new_tokens)
+    jobs = [(template, args.seed * 100_003 + i) for template in templates for i in range(args.episodes)]
+    episodes = run_episodes(lambda _: env_class(config), policy, jobs, num_envs=args.num_envs)
+    rows = summarise(episodes)
+    title = f"{args.env} ({args.split} split by {args.split_by}), policy {args.policy}"
+    if args.output:
+        print(write_results(args.output, rows, title=title))
+        (args.output / "episodes.json").write_text(json.dumps(episodes_to_json(episodes), indent=1))
+    else:
+        print(format_table(rows, title=title))
+    return 0
+
+
+def _gui_policy(spec: str, seed: int, max_new_tokens: int) -> Any:
+    from actionspace.envs.gui.policies import OraclePolicy, RandomPolicy
+
+    if spec == "oracle":
+        return OraclePolicy()
+    if spec == "random":
+        return RandomPolicy(seed)
+    from actionspace.agents import TextPolicy
+    from actionspace.core.models import ModelConfig, load_model
+    from actionspace.serving import HFEngine, SamplingParams
+
+    model, tokenizer = load_model(ModelConfig(path=spec))
+    return TextPolicy(HFEngine(model, tokenizer), tokenizer, sampling=SamplingParams(max_new_tokens=max_new_tokens))
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -69,6 +69,7 @@ class SimPhoneConfig:
 @ENVS.register("simphone")
 class SimPhoneEnv(gym.Env):
     metadata = {"render_modes": ["ansi"]}
+    config_class = SimPhoneConfig
 
     def __init__(self, config: SimPhoneConfig | None = None, *, render_mode: str | None = None) -> None:
         self.config = config or SimPhoneConfig()
