@@ -84,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
 def _load_layers() -> None:
     """Importing the layers registers their trainers, engines and data sets."""
     import actionspace.data  # noqa: F401
+    import actionspace.envs.gui.android  # noqa: F401
+    import actionspace.envs.gui.miniwob  # noqa: F401
     import actionspace.envs.gui.simphone  # noqa: F401
     import actionspace.serving  # noqa: F401
     import actionspace.trainers  # noqa: F401

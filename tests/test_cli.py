@@ -60,3 +60,21 @@ def test_unknown_benchmark(capsys, monkeypatch):
     monkeypatch.chdir(REPO_ROOT)
     assert main(["bench", "nope"]) == EXIT_CONFIG_ERROR
     assert "unknown benchmark 'nope'" in capsys.readouterr().err
+
+
+def test_eval_env_prints_a_per_template_table_and_writes_json(tmp_path, capsys):
+    import json
+
+    status = main(["eval", "--env", "simphone", "--policy", "oracle", "--episodes", "3", "--templates", "WifiOn",
+                   "DeleteFile", "--output", str(tmp_path)])
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "| DeleteFile | 1.000" in out and "| WifiOn | 1.000" in out
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["all"]["episodes"] == 6.0 and results["all"]["success"] == 1.0
+    assert len(json.loads((tmp_path / "episodes.json").read_text())) == 6
+
+
+def test_eval_env_unknown_template(capsys):
+    assert main(["eval", "--env", "simphone", "--policy", "oracle", "--templates", "Nope"]) == EXIT_CONFIG_ERROR
+    assert "unknown simphone template 'Nope'" in capsys.readouterr().err
