@@ -45,13 +45,20 @@ def _parser() -> argparse.ArgumentParser:
     train.set_defaults(handler=_train)
 
     evaluate = commands.add_parser("eval", help="evaluate a policy on a GUI environment (--env) or instruction data")
-    evaluate.add_argument("--policy", required=True,
-                          help="model directory (e.g. runs/sft/<time>/model); with --env also oracle or random")
+    evaluate.add_argument(
+        "--policy", required=True, help="model directory (e.g. runs/sft/<time>/model); with --env also oracle or random"
+    )
     evaluate.add_argument("--env", help="registered environment, e.g. simphone (default: instruction data)")
-    evaluate.add_argument("--data", default="phone_commands", help="registered data set, or a directory with test.jsonl")
+    evaluate.add_argument(
+        "--data", default="phone_commands", help="registered data set, or a directory with test.jsonl"
+    )
     evaluate.add_argument("--split", default="test", choices=["train", "test"])
-    evaluate.add_argument("--split-by", default="params", choices=["params", "template"],
-                          help="simphone: hold out parameter sets (params) or whole templates")
+    evaluate.add_argument(
+        "--split-by",
+        default="params",
+        choices=["params", "template"],
+        help="simphone: hold out parameter sets (params) or whole templates",
+    )
     evaluate.add_argument("--templates", nargs="*", help="only these task templates")
     evaluate.add_argument("--episodes", type=int, default=10, help="episodes per template (--env)")
     evaluate.add_argument("--num-envs", type=int, default=8, help="environments stepped concurrently (--env)")
@@ -120,8 +127,11 @@ def _train(args: argparse.Namespace) -> int:
         trainer = trainer_class.from_config(config, run)
         results = trainer.train()
         if run.is_main:
-            rows = {f"{label} ({'step 0' if label == 'before' else f'step {run.step}'})": metrics
-                    for label, metrics in results.items() if metrics}
+            rows = {
+                f"{label} ({'step 0' if label == 'before' else f'step {run.step}'})": metrics
+                for label, metrics in results.items()
+                if metrics
+            }
             table = write_results(run.output_dir, rows, title=f"{name}: held-out {config.data.name} examples")
             print("\n" + table + f"\n\nrun directory: {run.output_dir}")
     return 0
@@ -145,7 +155,10 @@ def _eval(args: argparse.Namespace) -> int:
     metrics = evaluate_instructions(
         HFEngine(model, tokenizer),
         lambda e: tokenizer.apply_chat_template(e["messages"][:-1], tokenize=False, add_generation_prompt=True),
-        data, examples, max_new_tokens=args.max_new_tokens)
+        data,
+        examples,
+        max_new_tokens=args.max_new_tokens,
+    )
     rows = {args.policy: metrics}
     if args.output:
         print(write_results(args.output, rows, title=f"{args.data} ({args.split})"))

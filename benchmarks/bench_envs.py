@@ -29,10 +29,16 @@ from actionspace.envs.gui.schema import UIElement  # noqa: E402
 from actionspace.envs.gui.simphone import SimPhoneConfig, SimPhoneEnv  # noqa: E402
 
 SIMPHONE_TARGET, ADAPTER_TARGET = 5000.0, 0.20
-CYCLE = ['{"action_type": "open_app", "app_name": "Contacts"}', '{"action_type": "scroll", "direction": "down"}',
-         '{"action_type": "click", "index": 3}', '{"action_type": "navigate_back"}',
-         '{"action_type": "click", "index": 1}', '{"action_type": "input_text", "index": 1, "text": "Ann"}',
-         '{"action_type": "navigate_home"}', '{"action_type": "wait"}']
+CYCLE = [
+    '{"action_type": "open_app", "app_name": "Contacts"}',
+    '{"action_type": "scroll", "direction": "down"}',
+    '{"action_type": "click", "index": 3}',
+    '{"action_type": "navigate_back"}',
+    '{"action_type": "click", "index": 1}',
+    '{"action_type": "input_text", "index": 1, "text": "Ann"}',
+    '{"action_type": "navigate_home"}',
+    '{"action_type": "wait"}',
+]
 
 
 def simphone_rate(steps: int) -> float:
@@ -41,8 +47,12 @@ def simphone_rate(steps: int) -> float:
     start = time.perf_counter()
     for i in range(steps):
         observation, _, terminated, truncated, _ = env.step(CYCLE[i % len(CYCLE)])
-        render_observation(observation["goal"], observation["ui_elements"], screen=observation["screen"],
-                           history=observation["history"])
+        render_observation(
+            observation["goal"],
+            observation["ui_elements"],
+            screen=observation["screen"],
+            history=observation["history"],
+        )
         if terminated or truncated:
             observation, _ = env.reset()
     return steps / (time.perf_counter() - start)
@@ -57,7 +67,10 @@ def android_rates(taps: int) -> tuple[float, float]:
     adapter = AndroidEnvAdapter(AndroidConfig(simulator="fake", max_steps=10**9), ui_provider=lambda env: elements)
     adapter.reset()
     raw = adapter._env
-    touch = {"action_type": np.array(action_type.ActionType.TOUCH), "touch_position": np.array([0.05, 0.01], np.float32)}
+    touch = {
+        "action_type": np.array(action_type.ActionType.TOUCH),
+        "touch_position": np.array([0.05, 0.01], np.float32),
+    }
     lift = {"action_type": np.array(action_type.ActionType.LIFT), "touch_position": np.array([0.05, 0.01], np.float32)}
     start = time.perf_counter()
     for _ in range(taps):
@@ -88,16 +101,28 @@ def main() -> None:
 
     print(f"\n| measurement | median of {args.repeats} | target | met |")
     print("|---|---|---|---|")
-    print(f"| simphone steps/s with prompt rendering | {simphone_median:,.0f} | >= {SIMPHONE_TARGET:,.0f} | "
-          f"{'yes' if simphone_median >= SIMPHONE_TARGET else 'NO'} |")
+    print(
+        f"| simphone steps/s with prompt rendering | {simphone_median:,.0f} | >= {SIMPHONE_TARGET:,.0f} | "
+        f"{'yes' if simphone_median >= SIMPHONE_TARGET else 'NO'} |"
+    )
     print(f"| raw FakeSimulator taps/s (touch + lift) | {raw_median:,.0f} | | |")
     print(f"| adapter taps/s (JSON click -> touch + lift + observe) | {adapter_median:,.0f} | | |")
-    print(f"| adapter overhead | {overhead:+.1%} | < {ADAPTER_TARGET:.0%} | {'yes' if overhead < ADAPTER_TARGET else 'NO'} |")
-    path = write_result("envs", {
-        "steps": args.steps, "taps": args.taps, "repeats": args.repeats, "simphone_steps_per_s": simphone,
-        "android_raw_taps_per_s": [r for r, _ in android], "android_adapter_taps_per_s": [a for _, a in android],
-        "simphone_target": SIMPHONE_TARGET, "adapter_overhead": overhead, "adapter_target": ADAPTER_TARGET,
-    })
+    met = "yes" if overhead < ADAPTER_TARGET else "NO"
+    print(f"| adapter overhead | {overhead:+.1%} | < {ADAPTER_TARGET:.0%} | {met} |")
+    path = write_result(
+        "envs",
+        {
+            "steps": args.steps,
+            "taps": args.taps,
+            "repeats": args.repeats,
+            "simphone_steps_per_s": simphone,
+            "android_raw_taps_per_s": [r for r, _ in android],
+            "android_adapter_taps_per_s": [a for _, a in android],
+            "simphone_target": SIMPHONE_TARGET,
+            "adapter_overhead": overhead,
+            "adapter_target": ADAPTER_TARGET,
+        },
+    )
     print(f"wrote {path}")
 
 

@@ -84,15 +84,27 @@ def main() -> None:
     print(f"\n| loop | steps/s (median of {args.repeats}) | all repeats |")
     print("|---|---|---|")
     print(f"| bare PyTorch | {bare_rate:.2f} | {', '.join(f'{r:.2f}' for r in bare)} |")
-    print(f"| inside Run (log every step, checkpoint every {args.save_every}, progress bar) | {run_rate:.2f} | "
-          f"{', '.join(f'{r:.2f}' for r in inside)} |")
+    print(
+        f"| inside Run (log every step, checkpoint every {args.save_every}, progress bar) | {run_rate:.2f} | "
+        f"{', '.join(f'{r:.2f}' for r in inside)} |"
+    )
     verdict = "meets" if overhead < TARGET_OVERHEAD else "MISSES"
     print(f"\noverhead: {overhead:+.1%} ({verdict} the < {TARGET_OVERHEAD:.0%} target)")
-    path = write_result("run_overhead", {
-        "steps": args.steps, "repeats": args.repeats, "save_every": args.save_every, "model": "tiny qwen2",
-        "batch": [16, 64], "bare_steps_per_s": bare, "run_steps_per_s": inside,
-        "overhead": overhead, "target": TARGET_OVERHEAD, "meets_target": overhead < TARGET_OVERHEAD,
-    })
+    path = write_result(
+        "run_overhead",
+        {
+            "steps": args.steps,
+            "repeats": args.repeats,
+            "save_every": args.save_every,
+            "model": "tiny qwen2",
+            "batch": [16, 64],
+            "bare_steps_per_s": bare,
+            "run_steps_per_s": inside,
+            "overhead": overhead,
+            "target": TARGET_OVERHEAD,
+            "meets_target": overhead < TARGET_OVERHEAD,
+        },
+    )
     print(f"wrote {path}")
 
 

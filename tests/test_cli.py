@@ -15,15 +15,21 @@ def root(tmp_path):
     return tmp_path / "runs"
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    ([RECIPE, "learning_rat=0.1"], "unknown config key 'learning_rat'; valid keys: adam_beta1, adam_beta2, batch_size, "),
-    ([RECIPE, "run.sed=1"], "unknown config key 'run.sed'; valid keys under run: cpu, dir, "),
-    ([RECIPE, "max_steps=many"], "max_steps must be an integer, got 'many'"),
-    ([RECIPE, "model.size=huge"], "model.size must be one of 'tiny', 'small', 'base', got 'huge'"),
-    (["configs/does_not_exist.yaml"], "config file not found: configs/does_not_exist.yaml"),
-    ([RECIPE, "model.path=/no/such/model"], "model.path does not exist or is not a directory: /no/such/model"),
-    ([RECIPE, "warmup_steps=99999"], "warmup_steps must be in [0, max_steps)"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            [RECIPE, "learning_rat=0.1"],
+            "unknown config key 'learning_rat'; valid keys: adam_beta1, adam_beta2, batch_size, ",
+        ),
+        ([RECIPE, "run.sed=1"], "unknown config key 'run.sed'; valid keys under run: cpu, dir, "),
+        ([RECIPE, "max_steps=many"], "max_steps must be an integer, got 'many'"),
+        ([RECIPE, "model.size=huge"], "model.size must be one of 'tiny', 'small', 'base', got 'huge'"),
+        (["configs/does_not_exist.yaml"], "config file not found: configs/does_not_exist.yaml"),
+        ([RECIPE, "model.path=/no/such/model"], "model.path does not exist or is not a directory: /no/such/model"),
+        ([RECIPE, "warmup_steps=99999"], "warmup_steps must be in [0, max_steps)"),
+    ],
+)
 def test_bad_input_is_one_line_and_writes_nothing(arguments, message, root, capsys):
     status = main(["train", *arguments, f"run.root={root}"])
     err = capsys.readouterr().err
@@ -65,8 +71,22 @@ def test_unknown_benchmark(capsys, monkeypatch):
 def test_eval_env_prints_a_per_template_table_and_writes_json(tmp_path, capsys):
     import json
 
-    status = main(["eval", "--env", "simphone", "--policy", "oracle", "--episodes", "3", "--templates", "WifiOn",
-                   "DeleteFile", "--output", str(tmp_path)])
+    status = main(
+        [
+            "eval",
+            "--env",
+            "simphone",
+            "--policy",
+            "oracle",
+            "--episodes",
+            "3",
+            "--templates",
+            "WifiOn",
+            "DeleteFile",
+            "--output",
+            str(tmp_path),
+        ]
+    )
     assert status == 0
     out = capsys.readouterr().out
     assert "| DeleteFile | 1.000" in out and "| WifiOn | 1.000" in out

@@ -22,10 +22,15 @@ class TextPolicy:
         self.sampling = sampling or SamplingParams(max_new_tokens=64, temperature=0.0)
 
     def prompt(self, observation: dict[str, Any]) -> str:
-        user = render_observation(observation["goal"], observation["ui_elements"], screen=observation["screen"],
-                                  history=observation.get("history", ()))
-        return self.tokenizer.apply_chat_template([{"role": "user", "content": user}], tokenize=False,
-                                                  add_generation_prompt=True)
+        user = render_observation(
+            observation["goal"],
+            observation["ui_elements"],
+            screen=observation["screen"],
+            history=observation.get("history", ()),
+        )
+        return self.tokenizer.apply_chat_template(
+            [{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True
+        )
 
     def begin_episode(self, slot: int, env: gym.Env) -> None:
         """Stateless: the observation carries the recent history."""

@@ -93,15 +93,19 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, prefix: str = "") -> T:
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
     unknown = sorted(set(data) - set(fields))
     if unknown:
+        section = f" under {prefix.rstrip('.')}" if prefix else ""
         raise ConfigError(
-            f"unknown config key {prefix + unknown[0]!r}; valid keys{' under ' + prefix.rstrip('.') if prefix else ''}: "
-            + ", ".join(sorted(fields))
+            f"unknown config key {prefix + unknown[0]!r}; valid keys{section}: " + ", ".join(sorted(fields))
         )
     hints = _type_hints(cls)
     values = {}
     for name, value in data.items():
         default_factory = fields[name].default_factory
-        if dataclasses.is_dataclass(hints[name]) and isinstance(value, Mapping) and default_factory is not dataclasses.MISSING:
+        if (
+            dataclasses.is_dataclass(hints[name])
+            and isinstance(value, Mapping)
+            and default_factory is not dataclasses.MISSING
+        ):
             # A partial nested mapping overrides the field's own default (e.g. RunConfig(name="sft")),
             # not the nested class's bare defaults.
             value = merge(dataclasses.asdict(default_factory()), value)
@@ -164,7 +168,7 @@ def field_docs(cls: type) -> dict[str, str]:
         except (OSError, TypeError):
             continue
         body = ast.parse(source).body[0].body  # type: ignore[attr-defined]
-        for node, following in zip(body, body[1:]):
+        for node, following in zip(body, body[1:], strict=False):
             if (
                 isinstance(node, ast.AnnAssign)
                 and isinstance(node.target, ast.Name)

@@ -42,8 +42,19 @@ dentist party budget movie train school garden piano river expenses camera
 """.split()
 
 ACTION_TYPES = [
-    "click", "double_tap", "long_press", "input_text", "keyboard_enter", "navigate_home", "navigate_back",
-    "open_app", "scroll", "swipe", "wait", "status", "answer",
+    "click",
+    "double_tap",
+    "long_press",
+    "input_text",
+    "keyboard_enter",
+    "navigate_home",
+    "navigate_back",
+    "open_app",
+    "scroll",
+    "swipe",
+    "wait",
+    "status",
+    "answer",
 ]
 
 
@@ -73,8 +84,16 @@ def generate_corpus(num_lines: int = 20000, seed: int = 0) -> Iterator[str]:
                 action["x"], action["y"] = rng.randint(0, 1080), rng.randint(0, 2400)
             yield json.dumps(action)
         elif kind == 2:
-            number = rng.choice([str(rng.randint(0, 9999)), f"{rng.uniform(0, 500):.2f}", f"{rng.randint(1, 12)}:{rng.randint(0, 59):02d}"])
+            number = rng.choice(
+                [
+                    str(rng.randint(0, 9999)),
+                    f"{rng.uniform(0, 500):.2f}",
+                    f"{rng.randint(1, 12)}:{rng.randint(0, 59):02d}",
+                ]
+            )
             yield f"{rng.choice(words).capitalize()} {number} {rng.choice(words)} {rng.randint(0, 100)}%"
         else:
-            items = [f'{j}: {rng.choice(PHONE_WORDS).capitalize()} "{rng.choice(words)}"' for j in range(rng.randint(2, 6))]
+            items = [
+                f'{j}: {rng.choice(PHONE_WORDS).capitalize()} "{rng.choice(words)}"' for j in range(rng.randint(2, 6))
+            ]
             yield "\n".join(items)

@@ -40,8 +40,7 @@ from actionspace.core.config import ConfigError, to_yaml
 
 # accelerate warns on every checkpoint of a model with tied embeddings (all the tiny models) that it
 # dropped the duplicate lm_head tensor; the reload re-ties it, and tests check that resume is exact.
-logging.getLogger("accelerate.utils.other").addFilter(
-    lambda record: "Removed shared tensor" not in record.getMessage())
+logging.getLogger("accelerate.utils.other").addFilter(lambda record: "Removed shared tensor" not in record.getMessage())
 
 CHECKPOINT_PREFIX = "step_"
 METRICS_FILE = "metrics.jsonl"
@@ -97,9 +96,7 @@ class RunInterrupted(KeyboardInterrupt):
     """Raised out of :meth:`Run.steps` after a stop was requested and a checkpoint written."""
 
     def __init__(self, step: int, output_dir: Path) -> None:
-        super().__init__(
-            f"stopped at step {step}; resume with run.dir={output_dir} run.resume=true"
-        )
+        super().__init__(f"stopped at step {step}; resume with run.dir={output_dir} run.resume=true")
         self.step = step
         self.output_dir = output_dir
 
@@ -377,8 +374,9 @@ class Run:
             return
         from tqdm.auto import tqdm
 
-        self._progress = tqdm(total=total, initial=self.step, desc=self.config.name, unit="step",
-                              dynamic_ncols=True, mininterval=0.5)
+        self._progress = tqdm(
+            total=total, initial=self.step, desc=self.config.name, unit="step", dynamic_ncols=True, mininterval=0.5
+        )
 
     def _close_progress(self) -> None:
         if self._progress is not None:
@@ -396,8 +394,11 @@ class Run:
                 raise KeyboardInterrupt
             self._stop_requested = True
             if self.is_main:
-                print(f"\n{signal.Signals(signum).name}: stopping after this step (checkpoint first); "
-                      "Ctrl-C again to abort now", flush=True)
+                print(
+                    f"\n{signal.Signals(signum).name}: stopping after this step (checkpoint first); "
+                    "Ctrl-C again to abort now",
+                    flush=True,
+                )
 
         for signum in (signal.SIGINT, signal.SIGTERM):
             self._previous_handlers[signum] = signal.signal(signum, request_stop)

@@ -35,7 +35,9 @@ class JsonlMessages:
         self.path = Path(path)
         for split in ("train", "test"):
             if not (self.path / f"{split}.jsonl").is_file():
-                raise ConfigError(f"data.path must contain train.jsonl and test.jsonl; missing {self.path / f'{split}.jsonl'}")
+                raise ConfigError(
+                    f"data.path must contain train.jsonl and test.jsonl; missing {self.path / f'{split}.jsonl'}"
+                )
 
     def examples(self, split: Split, num: int, seed: int) -> list[Example]:
         return load_jsonl_messages(self.path / f"{split}.jsonl")[:num]
@@ -53,13 +55,19 @@ def load_jsonl_messages(path: Path) -> list[Example]:
         try:
             record: Any = json.loads(line)
             messages = record["messages"]
-            valid = isinstance(messages, list) and messages and all(
-                isinstance(m, dict) and isinstance(m.get("role"), str) and isinstance(m.get("content"), str)
-                for m in messages
+            valid = (
+                isinstance(messages, list)
+                and messages
+                and all(
+                    isinstance(m, dict) and isinstance(m.get("role"), str) and isinstance(m.get("content"), str)
+                    for m in messages
+                )
             )
         except (json.JSONDecodeError, KeyError, TypeError):
             valid = False
         if not valid or messages[-1]["role"] != "assistant":
-            raise ConfigError(f"{path}:{number}: expected {{\"messages\": [..., {{\"role\": \"assistant\", \"content\": ...}}]}}")
+            raise ConfigError(
+                f'{path}:{number}: expected {{"messages": [..., {{"role": "assistant", "content": ...}}]}}'
+            )
         examples.append({"messages": messages})
     return examples

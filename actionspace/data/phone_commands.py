@@ -20,11 +20,52 @@ from typing import Any
 from actionspace.core.registry import DATASETS
 from actionspace.data.instructions import Example, Split
 
-APPS = ["Clock", "Contacts", "Messages", "Calendar", "Settings", "Notes", "Expenses", "Files", "Camera",
-        "Gallery", "Browser", "Music"]
-WORDS = ["red", "blue", "green", "hat", "ball", "book", "lunch", "dinner", "meeting", "alice", "bob", "carol",
-         "paris", "london", "tokyo", "coffee", "tea", "rent", "taxi", "gym", "dentist", "party", "report",
-         "budget", "movie", "train", "school", "garden", "piano", "river"]
+APPS = [
+    "Clock",
+    "Contacts",
+    "Messages",
+    "Calendar",
+    "Settings",
+    "Notes",
+    "Expenses",
+    "Files",
+    "Camera",
+    "Gallery",
+    "Browser",
+    "Music",
+]
+WORDS = [
+    "red",
+    "blue",
+    "green",
+    "hat",
+    "ball",
+    "book",
+    "lunch",
+    "dinner",
+    "meeting",
+    "alice",
+    "bob",
+    "carol",
+    "paris",
+    "london",
+    "tokyo",
+    "coffee",
+    "tea",
+    "rent",
+    "taxi",
+    "gym",
+    "dentist",
+    "party",
+    "report",
+    "budget",
+    "movie",
+    "train",
+    "school",
+    "garden",
+    "piano",
+    "river",
+]
 DIRECTIONS = ["up", "down", "left", "right"]
 MAX_INDEX = 40
 TEST_FRACTION_MOD = 5  # one combination in five is held out for test
@@ -54,20 +95,44 @@ def _constant(action: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, An
 Template = tuple[list[str], tuple[str, ...], Callable[[dict[str, Any]], dict[str, Any]]]
 TEMPLATES: list[Template] = [
     (["Open the {app} app.", "Launch {app}.", "Please start {app}.", "Go to the {app} app."], ("app",), _open_app),
-    (["Click element {index}.", "Tap on item {index}.", "Press the element with index {index}.",
-      "Select item number {index}."], ("index",), _with_index("click")),
+    (
+        [
+            "Click element {index}.",
+            "Tap on item {index}.",
+            "Press the element with index {index}.",
+            "Select item number {index}.",
+        ],
+        ("index",),
+        _with_index("click"),
+    ),
     (["Long press element {index}.", "Press and hold item {index}."], ("index",), _with_index("long_press")),
-    (['Type "{text}" into field {index}.', 'Enter "{text}" in text box {index}.',
-      'Write "{text}" in field {index}.'], ("text", "index"), _input_text),
+    (
+        [
+            'Type "{text}" into field {index}.',
+            'Enter "{text}" in text box {index}.',
+            'Write "{text}" in field {index}.',
+        ],
+        ("text", "index"),
+        _input_text,
+    ),
     (["Scroll {direction}.", "Scroll the list {direction}.", "Move the screen {direction}."], ("direction",), _scroll),
     (["Go to the home screen.", "Press home.", "Return home."], (), _constant({"action_type": "navigate_home"})),
-    (["Go back.", "Press the back button.", "Return to the previous screen."], (),
-     _constant({"action_type": "navigate_back"})),
+    (
+        ["Go back.", "Press the back button.", "Return to the previous screen."],
+        (),
+        _constant({"action_type": "navigate_back"}),
+    ),
     (["Wait for the screen to load.", "Wait a moment."], (), _constant({"action_type": "wait"})),
-    (["The task is done; report success.", "Mark the goal as complete."], (),
-     _constant({"action_type": "status", "goal_status": "complete"})),
-    (["The task cannot be done; give up.", "Report that the goal is infeasible."], (),
-     _constant({"action_type": "status", "goal_status": "infeasible"})),
+    (
+        ["The task is done; report success.", "Mark the goal as complete."],
+        (),
+        _constant({"action_type": "status", "goal_status": "complete"}),
+    ),
+    (
+        ["The task cannot be done; give up.", "Report that the goal is infeasible."],
+        (),
+        _constant({"action_type": "status", "goal_status": "infeasible"}),
+    ),
 ]
 # Templates are drawn in proportion to how many distinct problems they hold (roughly), so that the data
 # is not dominated by the parameterless ones.
@@ -100,10 +165,14 @@ class PhoneCommands:
                 continue
             seen.add(key)
             instruction = phrasings[phrasing_id].format(**params)
-            examples.append({"messages": [
-                {"role": "user", "content": instruction},
-                {"role": "assistant", "content": json.dumps(build(params))},
-            ]})
+            examples.append(
+                {
+                    "messages": [
+                        {"role": "user", "content": instruction},
+                        {"role": "assistant", "content": json.dumps(build(params))},
+                    ]
+                }
+            )
         return examples
 
     def score(self, completion: str, reference: str) -> dict[str, float]:
@@ -116,8 +185,11 @@ class PhoneCommands:
             return {"accuracy": 0.0, "action_type": 0.0, "valid_json": 0.0}
         if not isinstance(parsed, dict):
             return {"accuracy": 0.0, "action_type": 0.0, "valid_json": 0.0}
-        return {"accuracy": float(parsed == expected),
-                "action_type": float(parsed.get("action_type") == expected["action_type"]), "valid_json": 1.0}
+        return {
+            "accuracy": float(parsed == expected),
+            "action_type": float(parsed.get("action_type") == expected["action_type"]),
+            "valid_json": 1.0,
+        }
 
 
 def _sample(name: str, rng: random.Random) -> Any:

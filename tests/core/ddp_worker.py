@@ -11,11 +11,18 @@ from actionspace.core.run import Run
 from actionspace.trainers.sft import SFTConfig, SFTTrainer
 
 out = Path(sys.argv[1])
-config = from_dict(SFTConfig, {
-    "run": {"dir": str(out / "run"), "progress": False, "use_tensorboard": False, "log_every": 1},
-    "max_steps": 3, "batch_size": 8, "warmup_steps": 1, "eval_before_training": False,
-    "data": {"num_train": 32, "num_test": 2}, "eval_max_new_tokens": 4,
-})
+config = from_dict(
+    SFTConfig,
+    {
+        "run": {"dir": str(out / "run"), "progress": False, "use_tensorboard": False, "log_every": 1},
+        "max_steps": 3,
+        "batch_size": 8,
+        "warmup_steps": 1,
+        "eval_before_training": False,
+        "data": {"num_train": 32, "num_test": 2},
+        "eval_max_new_tokens": 4,
+    },
+)
 with Run(config.run, config_to_save=config) as run:
     trainer = SFTTrainer.from_config(config, run)
     initial = {n: p.detach().clone() for n, p in trainer.model.named_parameters()}

@@ -34,7 +34,11 @@ class Outer:
 
 def test_overrides_are_typed_and_nested():
     assert parse_overrides(["a.b=3", "a.c=x", "d=true", "e=null", "f=[1, 2]"]) == {
-        "a": {"b": 3, "c": "x"}, "d": True, "e": None, "f": [1, 2]}
+        "a": {"b": 3, "c": "x"},
+        "d": True,
+        "e": None,
+        "f": [1, 2],
+    }
 
 
 def test_yaml_plus_overrides(tmp_path):
@@ -63,14 +67,17 @@ def test_unknown_nested_key_names_its_section():
         from_dict(Outer, {"inner": {"dpth": 1}})
 
 
-@pytest.mark.parametrize(("data", "pattern"), [
-    ({"rate": "fast"}, "rate must be a number"),
-    ({"inner": {"depth": 1.5}}, "inner.depth must be an integer"),
-    ({"flag": "yes"}, "flag must be true or false"),
-    ({"mode": "medium"}, "mode must be one of 'fast', 'slow'"),
-    ({"names": "x"}, "names must be a list"),
-    ({"inner": 3}, "inner must be a mapping"),
-])
+@pytest.mark.parametrize(
+    ("data", "pattern"),
+    [
+        ({"rate": "fast"}, "rate must be a number"),
+        ({"inner": {"depth": 1.5}}, "inner.depth must be an integer"),
+        ({"flag": "yes"}, "flag must be true or false"),
+        ({"mode": "medium"}, "mode must be one of 'fast', 'slow'"),
+        ({"names": "x"}, "names must be a list"),
+        ({"inner": 3}, "inner must be a mapping"),
+    ],
+)
 def test_wrong_types_are_named(data, pattern):
     with pytest.raises(ConfigError, match=pattern):
         from_dict(Outer, data)

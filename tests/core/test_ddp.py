@@ -21,8 +21,14 @@ pytestmark = [pytest.mark.multiprocess, pytest.mark.slow]
 def accelerate_launch(config: str, *arguments: str) -> subprocess.CompletedProcess[str]:
     launcher = shutil.which("accelerate", path=str(Path(sys.executable).parent)) or "accelerate"
     env = os.environ | {"OMP_NUM_THREADS": "1", "PYTHONPATH": REPO_ROOT}
-    return subprocess.run([launcher, "launch", "--config_file", f"configs/accelerate/{config}", *arguments],
-                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [launcher, "launch", "--config_file", f"configs/accelerate/{config}", *arguments],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_two_ranks_hold_identical_parameters_after_training(tmp_path):
@@ -39,13 +45,28 @@ def test_two_ranks_hold_identical_parameters_after_training(tmp_path):
 @pytest.mark.parametrize("config", ["single_cpu.yaml", "ddp.yaml"])
 def test_cli_train_under_accelerate_launch(config, tmp_path):
     run_dir = tmp_path / "run"
-    result = accelerate_launch(config, "-m", "actionspace", "train", "configs/sft_phone_commands.yaml",
-                               f"run.dir={run_dir}", "max_steps=4", "batch_size=8", "warmup_steps=1",
-                               "data.num_train=32", "data.num_test=4", "eval_max_new_tokens=4", "run.log_every=1",
-                               "run.progress=false")
+    result = accelerate_launch(
+        config,
+        "-m",
+        "actionspace",
+        "train",
+        "configs/sft_phone_commands.yaml",
+        f"run.dir={run_dir}",
+        "max_steps=4",
+        "batch_size=8",
+        "warmup_steps=1",
+        "data.num_train=32",
+        "data.num_test=4",
+        "eval_max_new_tokens=4",
+        "run.log_every=1",
+        "run.progress=false",
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (run_dir / "model" / "model.safetensors").is_file()
-    steps = [json.loads(line)["step"] for line in (run_dir / "metrics.jsonl").read_text().splitlines()
-             if "train/loss" in line]
+    steps = [
+        json.loads(line)["step"]
+        for line in (run_dir / "metrics.jsonl").read_text().splitlines()
+        if "train/loss" in line
+    ]
     assert steps == [1, 2, 3, 4]  # logged once, by the main process only
     assert result.stdout.count("| after (step 4) |") == 1

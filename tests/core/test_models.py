@@ -31,8 +31,11 @@ def test_tiny_model_size_and_head_dim(arch):
 def test_declared_sizes_have_supported_head_dims_and_target_counts():
     # small is the size the vLLM benchmark needs at ~20-40M parameters; count without building it.
     small = MODEL_SIZES["small"]
-    per_layer = (2 * small.hidden_size**2 + 2 * small.hidden_size * small.head_dim * small.num_key_value_heads
-                 + 3 * small.hidden_size * small.intermediate_size)
+    per_layer = (
+        2 * small.hidden_size**2
+        + 2 * small.hidden_size * small.head_dim * small.num_key_value_heads
+        + 3 * small.hidden_size * small.intermediate_size
+    )
     assert 20e6 <= small.num_hidden_layers * per_layer + TOKENIZER_VOCAB_SIZE * small.hidden_size <= 40e6
     assert all(size.head_dim in VLLM_CPU_HEAD_DIMS for size in MODEL_SIZES.values())
 
@@ -48,8 +51,10 @@ def test_tokenizer_is_deterministic_and_round_trips_text():
 def test_chat_template_marks_only_the_assistant_answer():
     tokenizer = build_tokenizer(TOKENIZER_VOCAB_SIZE)
     messages = [{"role": "user", "content": "Go back."}, {"role": "assistant", "content": '{"a": 1}'}]
-    encoded = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
-    trained = [t for t, m in zip(encoded["input_ids"], encoded["assistant_masks"]) if m]
+    encoded = tokenizer.apply_chat_template(
+        messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True
+    )
+    trained = [t for t, m in zip(encoded["input_ids"], encoded["assistant_masks"], strict=True) if m]
     assert tokenizer.decode(trained) == '{"a": 1}' + IM_END
     prompt = tokenizer.apply_chat_template(messages[:1], tokenize=False, add_generation_prompt=True)
     assert prompt == "<|im_start|>user\nGo back.<|im_end|>\n<|im_start|>assistant\n"

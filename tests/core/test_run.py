@@ -53,8 +53,10 @@ def train(config, total, *, stop_at=None):
 
 
 def metrics(run_dir):
-    return [{k: v for k, v in json.loads(line).items() if k != "wall_time" and not k.startswith("perf/")}
-            for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    return [
+        {k: v for k, v in json.loads(line).items() if k != "wall_time" and not k.startswith("perf/")}
+        for line in (run_dir / "metrics.jsonl").read_text().splitlines()
+    ]
 
 
 def test_output_layout_and_saved_config(run_config):
@@ -91,7 +93,7 @@ def test_stop_then_resume_equals_uninterrupted(run_config, tmp_path):
 
     out, params, count, rng = train(replace(interrupted, resume=True), 10)
     assert out == tmp_path / "b"
-    assert all(torch.equal(a, b) for a, b in zip(params, reference_params))
+    assert all(torch.equal(a, b) for a, b in zip(params, reference_params, strict=True))
     assert count == reference_count == 10
     assert rng == reference_rng  # RNG state was restored, so the stream continues identically
     assert metrics(tmp_path / "b") == metrics(tmp_path / "a")

@@ -19,7 +19,9 @@ def test_batches_cover_each_epoch_once_and_repeat_deterministically():
     assert batch_indices(10, 2, 7, seed=3) == batch_indices(10, 2, 7, seed=3)
     assert [batch_indices(10, 2, s, seed=3) for s in range(5)] != [batch_indices(10, 2, s, seed=4) for s in range(5)]
     # a new epoch is a new permutation
-    assert [batch_indices(10, 2, s, seed=3) for s in range(5)] != [batch_indices(10, 2, s, seed=3) for s in range(5, 10)]
+    assert [batch_indices(10, 2, s, seed=3) for s in range(5)] != [
+        batch_indices(10, 2, s, seed=3) for s in range(5, 10)
+    ]
 
 
 def test_process_shards_partition_the_global_batch():

@@ -23,18 +23,30 @@ def test_examples_are_deterministic_distinct_and_splits_disjoint():
 def test_every_reference_is_a_json_action_of_a_known_type():
     for example in PhoneCommands().examples("test", 200, 0):
         action = json.loads(example["messages"][-1]["content"])
-        assert action["action_type"] in {"open_app", "click", "long_press", "input_text", "scroll",
-                                         "navigate_home", "navigate_back", "wait", "status"}
+        assert action["action_type"] in {
+            "open_app",
+            "click",
+            "long_press",
+            "input_text",
+            "scroll",
+            "navigate_home",
+            "navigate_back",
+            "wait",
+            "status",
+        }
 
 
-@pytest.mark.parametrize(("completion", "accuracy", "action_type", "valid"), [
-    ('{"action_type": "click", "index": 3}', 1.0, 1.0, 1.0),
-    (' {"index": 3, "action_type": "click"} ', 1.0, 1.0, 1.0),  # key order and whitespace do not matter
-    ('{"action_type": "click", "index": 4}', 0.0, 1.0, 1.0),
-    ('{"action_type": "long_press", "index": 3}', 0.0, 0.0, 1.0),
-    ('{"action_type": "click", "index": 3', 0.0, 0.0, 0.0),
-    ("[1, 2]", 0.0, 0.0, 0.0),
-])
+@pytest.mark.parametrize(
+    ("completion", "accuracy", "action_type", "valid"),
+    [
+        ('{"action_type": "click", "index": 3}', 1.0, 1.0, 1.0),
+        (' {"index": 3, "action_type": "click"} ', 1.0, 1.0, 1.0),  # key order and whitespace do not matter
+        ('{"action_type": "click", "index": 4}', 0.0, 1.0, 1.0),
+        ('{"action_type": "long_press", "index": 3}', 0.0, 0.0, 1.0),
+        ('{"action_type": "click", "index": 3', 0.0, 0.0, 0.0),
+        ("[1, 2]", 0.0, 0.0, 0.0),
+    ],
+)
 def test_score(completion, accuracy, action_type, valid):
     score = PhoneCommands().score(completion, '{"action_type": "click", "index": 3}')
     assert score == {"accuracy": accuracy, "action_type": action_type, "valid_json": valid}

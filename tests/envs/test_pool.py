@@ -27,9 +27,10 @@ def test_finished_episodes_reset_in_the_same_step():
         pool.reset(seeds=[0, 1], options=[{"task": "WifiOn"}] * 2)
         pool.step([{"action_type": "wait"}] * 2)
         observations, rewards, terminated, truncated, infos = pool.step(
-            [{"action_type": "status"}, {"action_type": "wait"}])
+            [{"action_type": "status"}, {"action_type": "wait"}]
+        )
     assert terminated == [True, False] and truncated == [False, True]
-    for info, observation in zip(infos, observations):
+    for info, observation in zip(infos, observations, strict=True):
         assert "final_info" in info and info["final_observation"]["history"]  # the finished episode's last view
         assert observation["history"] == []  # the new episode's first view
 

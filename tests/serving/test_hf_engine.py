@@ -6,8 +6,10 @@ import torch
 from actionspace.core.config import ConfigError
 from actionspace.serving import HFEngine, SamplingParams
 
-PROMPTS = ["<|im_start|>user\nGo back.<|im_end|>\n<|im_start|>assistant\n",
-           "<|im_start|>user\nType \"red hat\" into field 3 and then press enter.<|im_end|>\n<|im_start|>assistant\n"]
+PROMPTS = [
+    "<|im_start|>user\nGo back.<|im_end|>\n<|im_start|>assistant\n",
+    '<|im_start|>user\nType "red hat" into field 3 and then press enter.<|im_end|>\n<|im_start|>assistant\n',
+]
 
 
 def test_batched_generation_equals_single_and_logprobs_match_recomputation(tiny_model):
@@ -17,7 +19,7 @@ def test_batched_generation_equals_single_and_logprobs_match_recomputation(tiny_
     batched = engine.generate(PROMPTS, params)
     singles = [engine.generate([p], params)[0] for p in PROMPTS]
     assert [g.token_ids for g in batched] == [g.token_ids for g in singles]  # left padding is handled
-    for prompt, generation in zip(PROMPTS, batched):
+    for prompt, generation in zip(PROMPTS, batched, strict=True):
         assert len(generation.token_ids) == len(generation.token_logprobs) == 12
         assert generation.finish_reason == "length"
         prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]

@@ -23,8 +23,14 @@ from tests.conftest import REPO_ROOT
 
 
 def small_config(run_config, **overrides) -> SFTConfig:
-    data = {"run": vars(run_config), "max_steps": 4, "batch_size": 4, "warmup_steps": 1,
-            "data": {"num_train": 16, "num_test": 4}, "eval_max_new_tokens": 8} | overrides
+    data = {
+        "run": vars(run_config),
+        "max_steps": 4,
+        "batch_size": 4,
+        "warmup_steps": 1,
+        "data": {"num_train": 16, "num_test": 4},
+        "eval_max_new_tokens": 8,
+    } | overrides
     return from_dict(SFTConfig, data)
 
 
@@ -47,8 +53,9 @@ def test_train_updates_every_parameter_and_logs_finite_metrics(run_config):
 
 
 def test_lora_run_exports_adapter_and_merged_model(run_config):
-    config = small_config(run_config, model={"use_lora": True, "lora_r": 4}, learning_rate=1e-2,
-                          eval_before_training=False)
+    config = small_config(
+        run_config, model={"use_lora": True, "lora_r": 4}, learning_rate=1e-2, eval_before_training=False
+    )
     with Run(config.run, config_to_save=config) as run:
         trainer = SFTTrainer.from_config(config, run)
         trainer.train()
@@ -74,21 +81,38 @@ def test_nonfinite_loss_skips_the_update(run_config, monkeypatch):
         trainer = SFTTrainer.from_config(config, run)
         before = [p.detach().clone() for p in trainer.model.parameters()]
         trainer.train()
-        assert all(torch.equal(a, b) for a, b in zip(before, run.unwrap(trainer.model).parameters()))
+        assert all(torch.equal(a, b) for a, b in zip(before, run.unwrap(trainer.model).parameters(), strict=True))
         records = [json.loads(line) for line in (run.output_dir / "metrics.jsonl").read_text().splitlines()]
     assert any(r.get("train/skipped_nonfinite") == 1.0 for r in records)
 
 
 def _train_command(run_dir: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "actionspace", "train", "configs/sft_phone_commands.yaml", f"run.dir={run_dir}",
-            "max_steps=40", "batch_size=8", "warmup_steps=2", "data.num_train=200", "data.num_test=8",
-            "run.save_every=10", "run.log_every=5", "run.progress=false", "eval_max_new_tokens=8", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "actionspace",
+        "train",
+        "configs/sft_phone_commands.yaml",
+        f"run.dir={run_dir}",
+        "max_steps=40",
+        "batch_size=8",
+        "warmup_steps=2",
+        "data.num_train=200",
+        "data.num_test=8",
+        "run.save_every=10",
+        "run.log_every=5",
+        "run.progress=false",
+        "eval_max_new_tokens=8",
+        *extra,
+    ]
 
 
 def _final_state(run_dir: Path):
     params = load_file(str(run_dir / "model" / "model.safetensors"))
-    metrics = [{k: v for k, v in json.loads(line).items() if k != "wall_time" and not k.startswith("perf/")}
-               for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    metrics = [
+        {k: v for k, v in json.loads(line).items() if k != "wall_time" and not k.startswith("perf/")}
+        for line in (run_dir / "metrics.jsonl").read_text().splitlines()
+    ]
     return params, metrics
 
 
@@ -98,8 +122,9 @@ def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
     reference_dir, killed_dir = tmp_path / "reference", tmp_path / "killed"
     subprocess.run(_train_command(reference_dir), cwd=REPO_ROOT, env=env, check=True, capture_output=True)
 
-    process = subprocess.Popen(_train_command(killed_dir), cwd=REPO_ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        _train_command(killed_dir), cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 300
     while not (killed_dir / "checkpoints" / "step_00000020").exists():
         assert process.poll() is None, "the run ended before it could be killed"
@@ -109,8 +134,14 @@ def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
     process.wait()
     assert not (killed_dir / "model").exists(), "the run finished before SIGKILL; nothing was tested"
 
-    resumed = subprocess.run(_train_command(killed_dir, "run.resume=true"), cwd=REPO_ROOT, env=env,
-                             check=True, capture_output=True, text=True)
+    resumed = subprocess.run(
+        _train_command(killed_dir, "run.resume=true"),
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert "resumed from" in resumed.stdout
 
     reference_params, reference_metrics = _final_state(reference_dir)

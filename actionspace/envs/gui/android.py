@@ -55,11 +55,19 @@ class AndroidConfig:
     """Agent steps before truncation."""
     invalid_action_penalty: float = 0.0
     """Reward added (as a negative) for an invalid action."""
-    app_packages: dict[str, str] = field(default_factory=lambda: {
-        "Contacts": "com.google.android.contacts", "Clock": "com.google.android.deskclock",
-        "Settings": "com.android.settings", "Chrome": "com.android.chrome", "Files": "com.google.android.documentsui",
-        "Camera": "com.android.camera2", "Calendar": "com.simplemobiletools.calendar.pro",
-        "Markor": "net.gsantner.markor", "Expenses": "com.arduia.expense"})
+    app_packages: dict[str, str] = field(
+        default_factory=lambda: {
+            "Contacts": "com.google.android.contacts",
+            "Clock": "com.google.android.deskclock",
+            "Settings": "com.android.settings",
+            "Chrome": "com.android.chrome",
+            "Files": "com.google.android.documentsui",
+            "Camera": "com.android.camera2",
+            "Calendar": "com.simplemobiletools.calendar.pro",
+            "Markor": "net.gsantner.markor",
+            "Expenses": "com.arduia.expense",
+        }
+    )
     """App name -> package, for open_app (AndroidWorld's apps by default)."""
 
     def sdk_tools(self) -> tuple[Path, Path]:
@@ -72,7 +80,8 @@ class AndroidConfig:
             if not emulator.exists() or not adb.exists():
                 raise ConfigError(
                     f"no Android SDK at {self.android_sdk_root} (need emulator/emulator and platform-tools/adb); "
-                    "install the SDK and an AVD as in docs/envs.md, or use simulator=fake")
+                    "install the SDK and an AVD as in docs/envs.md, or use simulator=fake"
+                )
 
 
 def emulator_available(sdk_root: str = "~/Android/Sdk") -> bool:
@@ -98,16 +107,33 @@ def parse_uiautomator(xml_text: str) -> list[UIElement]:
         bounds = _bounds(node.get("bounds", ""))
         if bounds is None or bounds[2] <= bounds[0] or bounds[3] <= bounds[1]:
             continue
-        flag = lambda name: node.get(name) == "true"  # noqa: E731
-        elements.append(UIElement(
-            text=node.get("text") or None, content_description=node.get("content-desc") or None,
-            class_name=node.get("class") or None, bbox=bounds, hint_text=node.get("hint") or None,
-            is_checked=flag("checked"), is_checkable=flag("checkable"), is_clickable=flag("clickable"),
-            is_editable=node.get("class", "").endswith("EditText"), is_enabled=flag("enabled"),
-            is_focused=flag("focused"), is_focusable=flag("focusable"), is_long_clickable=flag("long-clickable"),
-            is_scrollable=flag("scrollable"), is_selected=flag("selected"), package_name=node.get("package") or None,
-            resource_name=node.get("resource-id") or None))
+        flag = _flags(node)
+        elements.append(
+            UIElement(
+                text=node.get("text") or None,
+                content_description=node.get("content-desc") or None,
+                class_name=node.get("class") or None,
+                bbox=bounds,
+                hint_text=node.get("hint") or None,
+                is_checked=flag("checked"),
+                is_checkable=flag("checkable"),
+                is_clickable=flag("clickable"),
+                is_editable=node.get("class", "").endswith("EditText"),
+                is_enabled=flag("enabled"),
+                is_focused=flag("focused"),
+                is_focusable=flag("focusable"),
+                is_long_clickable=flag("long-clickable"),
+                is_scrollable=flag("scrollable"),
+                is_selected=flag("selected"),
+                package_name=node.get("package") or None,
+                resource_name=node.get("resource-id") or None,
+            )
+        )
     return elements
+
+
+def _flags(node: ElementTree.Element) -> Callable[[str], bool]:
+    return lambda name: node.get(name) == "true"
 
 
 def _bounds(text: str) -> tuple[int, int, int, int] | None:
@@ -120,8 +146,9 @@ def _bounds(text: str) -> tuple[int, int, int, int] | None:
 Primitive = tuple[str, Any]  # ("touch", (x, y)) | ("lift", (x, y)) | ("adb", [args]) | ("sleep", seconds)
 
 
-def to_primitives(action: JSONAction, elements: list[UIElement], screen: tuple[int, int],
-                  packages: dict[str, str]) -> list[Primitive] | str:
+def to_primitives(
+    action: JSONAction, elements: list[UIElement], screen: tuple[int, int], packages: dict[str, str]
+) -> list[Primitive] | str:
     """The touches, lifts and adb commands that carry out ``action``, or why it cannot be done."""
     kind = action.action_type
     if kind in ("click", "double_tap", "long_press"):
@@ -194,8 +221,12 @@ class AndroidEnvAdapter(gym.Env):
     metadata = {"render_modes": []}
     config_class = AndroidConfig
 
-    def __init__(self, config: AndroidConfig | None = None, *,
-                 ui_provider: Callable[[AndroidEnvAdapter], list[UIElement]] | None = None) -> None:
+    def __init__(
+        self,
+        config: AndroidConfig | None = None,
+        *,
+        ui_provider: Callable[[AndroidEnvAdapter], list[UIElement]] | None = None,
+    ) -> None:
         self.config = config or AndroidConfig()
         self.ui_provider = ui_provider or AndroidEnvAdapter.read_ui
         self.observation_space = GUIObservationSpace()
@@ -221,11 +252,17 @@ class AndroidEnvAdapter(gym.Env):
             emulator, adb = self.config.sdk_tools()
             simulator = config_classes.EmulatorConfig(
                 emulator_launcher=config_classes.EmulatorLauncherConfig(
-                    emulator_path=str(emulator), android_sdk_root=str(Path(self.config.android_sdk_root).expanduser()),
-                    avd_name=self.config.avd_name, emulator_console_port=self.config.console_port,
-                    adb_port=self.config.console_port + 1, grpc_port=self.config.grpc_port),
+                    emulator_path=str(emulator),
+                    android_sdk_root=str(Path(self.config.android_sdk_root).expanduser()),
+                    avd_name=self.config.avd_name,
+                    emulator_console_port=self.config.console_port,
+                    adb_port=self.config.console_port + 1,
+                    grpc_port=self.config.grpc_port,
+                ),
                 adb_controller=config_classes.AdbControllerConfig(
-                    adb_path=str(adb), device_name=f"emulator-{self.config.console_port}"))
+                    adb_path=str(adb), device_name=f"emulator-{self.config.console_port}"
+                ),
+            )
         return self._guard(lambda: loader.load(config_classes.AndroidEnvConfig(task=task, simulator=simulator)))
 
     # gymnasium API ---------------------------------------------------------------------------------
@@ -299,8 +336,7 @@ class AndroidEnvAdapter(gym.Env):
     def _observe(self) -> dict[str, Any]:
         self.elements = self.ui_provider(self)
         package = next((e.package_name for e in self.elements if e.package_name), "") or ""
-        return {"goal": self.goal, "screen": package, "ui_elements": list(self.elements),
-                "history": self.history[-5:]}
+        return {"goal": self.goal, "screen": package, "ui_elements": list(self.elements), "history": self.history[-5:]}
 
     def _success(self) -> bool:
         if self.task is not None and hasattr(self.task, "is_successful"):
@@ -308,8 +344,14 @@ class AndroidEnvAdapter(gym.Env):
         return self.episode_reward > 0
 
     def _info(self, invalid: bool, reason: str | None, success: bool = False) -> dict[str, Any]:
-        return {"success": success, "invalid_action": invalid, "invalid_reason": reason,
-                "task": getattr(self.task, "name", "android_env_task"), "goal": self.goal, "step": self.steps}
+        return {
+            "success": success,
+            "invalid_action": invalid,
+            "invalid_reason": reason,
+            "task": getattr(self.task, "name", "android_env_task"),
+            "goal": self.goal,
+            "step": self.steps,
+        }
 
     @staticmethod
     def _guard(call: Callable[[], Any]) -> Any:

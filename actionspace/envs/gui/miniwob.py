@@ -47,8 +47,9 @@ class MiniWoBConfig:
 
 
 def browser_available() -> bool:
-    return (os.path.exists(os.environ.get("MINIWOB_CHROME_BINARY", CHROMIUM))
-            and os.path.exists(os.environ.get("MINIWOB_CHROMEDRIVER", CHROMEDRIVER)))
+    return os.path.exists(os.environ.get("MINIWOB_CHROME_BINARY", CHROMIUM)) and os.path.exists(
+        os.environ.get("MINIWOB_CHROMEDRIVER", CHROMEDRIVER)
+    )
 
 
 def dom_to_elements(dom_elements: Any) -> tuple[list[UIElement], list[int]]:
@@ -75,13 +76,22 @@ def dom_to_elements(dom_elements: Any) -> tuple[list[UIElement], list[int]]:
         text = str(node.get("text") or "") or (str(value) if isinstance(value, str) else "")
         text = text or " ".join(child_text.get(ref, []))
         classes = str(node.get("classes") or "").strip()
-        elements.append(UIElement(
-            text=text or None, class_name=tag + (f".{classes.split()[0]}" if classes else ""),
-            bbox=(int(left), int(top), int(left + width), int(top + height)),
-            is_clickable=ref > 0, is_editable=tag in EDITABLE_TAGS, is_focused=focused,
-            is_checkable=tag in ("input_checkbox", "input_radio"),
-            is_checked=bool(value) if tag in ("input_checkbox", "input_radio") and isinstance(value, bool) else False,
-            resource_name=str(node.get("id") or "") or None, package_name="miniwob"))
+        elements.append(
+            UIElement(
+                text=text or None,
+                class_name=tag + (f".{classes.split()[0]}" if classes else ""),
+                bbox=(int(left), int(top), int(left + width), int(top + height)),
+                is_clickable=ref > 0,
+                is_editable=tag in EDITABLE_TAGS,
+                is_focused=focused,
+                is_checkable=tag in ("input_checkbox", "input_radio"),
+                is_checked=bool(value)
+                if tag in ("input_checkbox", "input_radio") and isinstance(value, bool)
+                else False,
+                resource_name=str(node.get("id") or "") or None,
+                package_name="miniwob",
+            )
+        )
         refs.append(ref)
     return elements, refs
 
@@ -154,7 +164,9 @@ class MiniWoBAdapter(gym.Env):
             return
         self.close()
         if not browser_available():
-            raise ConfigError(f"Chromium or chromedriver missing ({CHROMIUM}, {CHROMEDRIVER}); `make install` adds them")
+            raise ConfigError(
+                f"Chromium or chromedriver missing ({CHROMIUM}, {CHROMEDRIVER}); `make install` adds them"
+            )
         try:
             import miniwob  # noqa: F401  (registers the miniwob/* environments)
         except ImportError as error:
@@ -192,8 +204,10 @@ class MiniWoBAdapter(gym.Env):
             return create(ActionTypes.PRESS_KEY, key="<Enter>")
         if kind in ("scroll", "swipe"):
             down = (action.direction == "down") == (kind == "scroll")
-            return create(ActionTypes.SCROLL_DOWN_COORDS if down else ActionTypes.SCROLL_UP_COORDS,
-                          coords=np.array([80, 105], dtype=np.float32))
+            return create(
+                ActionTypes.SCROLL_DOWN_COORDS if down else ActionTypes.SCROLL_UP_COORDS,
+                coords=np.array([80, 105], dtype=np.float32),
+            )
         if kind == "wait":
             return create(ActionTypes.NONE)
         return f"{kind} is not supported on a web page"
@@ -202,9 +216,19 @@ class MiniWoBAdapter(gym.Env):
         self._last_observation = observation
         self.goal = str(observation["utterance"])
         self.elements, self.refs = dom_to_elements(observation["dom_elements"])
-        return {"goal": self.goal, "screen": f"MiniWoB++ {self._task}", "ui_elements": list(self.elements),
-                "history": self.history[-5:]}
+        return {
+            "goal": self.goal,
+            "screen": f"MiniWoB++ {self._task}",
+            "ui_elements": list(self.elements),
+            "history": self.history[-5:],
+        }
 
     def _info(self, invalid: bool, reason: str | None, success: bool) -> dict[str, Any]:
-        return {"success": success, "invalid_action": invalid, "invalid_reason": reason, "task": self._task,
-                "goal": self.goal, "step": self.steps}
+        return {
+            "success": success,
+            "invalid_action": invalid,
+            "invalid_reason": reason,
+            "task": self._task,
+            "goal": self.goal,
+            "step": self.steps,
+        }

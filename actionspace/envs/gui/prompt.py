@@ -14,18 +14,27 @@ def describe_element(index: int, element: UIElement) -> str:
     kind = (element.class_name or "View").rsplit(".", 1)[-1]
     label = element.text or element.content_description or element.hint_text or ""
     label = label if len(label) <= MAX_TEXT_CHARS else label[: MAX_TEXT_CHARS - 3] + "..."
-    traits = [name for name, on in (("clickable", element.is_clickable), ("editable", element.is_editable),
-                                    ("scrollable", element.is_scrollable), ("checked", element.is_checked),
-                                    ("selected", element.is_selected), ("disabled", not element.is_enabled))
-              if on]
+    traits = [
+        name
+        for name, on in (
+            ("clickable", element.is_clickable),
+            ("editable", element.is_editable),
+            ("scrollable", element.is_scrollable),
+            ("checked", element.is_checked),
+            ("selected", element.is_selected),
+            ("disabled", not element.is_enabled),
+        )
+        if on
+    ]
     text = f'{index}: {kind} "{label}"' if label else f"{index}: {kind}"
     if element.is_editable and element.hint_text and element.text:
         text += f' hint "{element.hint_text}"'
     return text + (f" ({', '.join(traits)})" if traits else "")
 
 
-def render_observation(goal: str, ui_elements: Sequence[UIElement], *, screen: str = "",
-                       history: Sequence[str] = (), max_history: int = 5) -> str:
+def render_observation(
+    goal: str, ui_elements: Sequence[UIElement], *, screen: str = "", history: Sequence[str] = (), max_history: int = 5
+) -> str:
     """The user message of one step: goal, current screen, numbered UI elements, recent actions."""
     lines = [f"Goal: {goal}"]
     if screen:

@@ -14,18 +14,41 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 ACTION_TYPES = (
-    "click", "double_tap", "long_press", "input_text", "keyboard_enter", "navigate_home", "navigate_back",
-    "open_app", "scroll", "swipe", "wait", "status", "answer", "unknown",
+    "click",
+    "double_tap",
+    "long_press",
+    "input_text",
+    "keyboard_enter",
+    "navigate_home",
+    "navigate_back",
+    "open_app",
+    "scroll",
+    "swipe",
+    "wait",
+    "status",
+    "answer",
+    "unknown",
 )
 DIRECTIONS = ("up", "down", "left", "right")
 GOAL_STATUSES = ("complete", "infeasible")
 
 # Names models produce for the same action (the SoLS paper's hyphenated ones, short forms).
 ACTION_ALIASES = {
-    "tap": "click", "press": "click", "double_click": "double_tap", "long_click": "long_press",
-    "type": "input_text", "input": "input_text", "enter": "keyboard_enter", "home": "navigate_home",
-    "back": "navigate_back", "go_home": "navigate_home", "go_back": "navigate_back", "launch_app": "open_app",
-    "open": "open_app", "finish": "status", "done": "status",
+    "tap": "click",
+    "press": "click",
+    "double_click": "double_tap",
+    "long_click": "long_press",
+    "type": "input_text",
+    "input": "input_text",
+    "enter": "keyboard_enter",
+    "home": "navigate_home",
+    "back": "navigate_back",
+    "go_home": "navigate_home",
+    "go_back": "navigate_back",
+    "launch_app": "open_app",
+    "open": "open_app",
+    "finish": "status",
+    "done": "status",
 }
 # Which fields each action needs, beyond action_type (one of index or x/y for the pointing actions).
 POINTING = ("click", "double_tap", "long_press")

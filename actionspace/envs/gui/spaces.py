@@ -19,9 +19,14 @@ class GUIObservationSpace(gym.Space):
         super().__init__(shape=None, dtype=None)
 
     def contains(self, x: Any) -> bool:
-        return (isinstance(x, dict) and isinstance(x.get("goal"), str) and isinstance(x.get("screen"), str)
-                and isinstance(x.get("ui_elements"), list) and all(isinstance(e, UIElement) for e in x["ui_elements"])
-                and isinstance(x.get("history"), list))
+        return (
+            isinstance(x, dict)
+            and isinstance(x.get("goal"), str)
+            and isinstance(x.get("screen"), str)
+            and isinstance(x.get("ui_elements"), list)
+            and all(isinstance(e, UIElement) for e in x["ui_elements"])
+            and isinstance(x.get("history"), list)
+        )
 
     def sample(self, mask: Any = None, probability: Any = None) -> dict[str, Any]:
         return {"goal": "", "screen": "", "ui_elements": [UIElement(text="sample")], "history": []}
@@ -53,8 +58,9 @@ class TextOrActionSpace(gym.Space):
         if kind in ("scroll", "swipe"):
             action.direction = str(rng.choice(DIRECTIONS))
         if kind == "open_app":
-            action.app_name = str(rng.choice(["Contacts", "Messages", "Clock", "Calendar", "Settings", "Notes",
-                                              "Expenses", "Files"]))
+            action.app_name = str(
+                rng.choice(["Contacts", "Messages", "Clock", "Calendar", "Settings", "Notes", "Expenses", "Files"])
+            )
         if kind == "status":
             action.goal_status = "complete"
         return action

@@ -24,8 +24,9 @@ def sft_loss(logits: torch.Tensor, labels: torch.Tensor) -> LossOutput:
         raise ValueError(f"logits {tuple(logits.shape)} and labels {tuple(labels.shape)} disagree on (B, T)")
     predictions = logits[:, :-1].float()
     targets = labels[:, 1:]
-    loss = F.cross_entropy(predictions.reshape(-1, predictions.shape[-1]), targets.reshape(-1),
-                           ignore_index=IGNORE_INDEX)
+    loss = F.cross_entropy(
+        predictions.reshape(-1, predictions.shape[-1]), targets.reshape(-1), ignore_index=IGNORE_INDEX
+    )
     mask = targets != IGNORE_INDEX
     hits = (predictions.argmax(-1) == targets) & mask
     accuracy = hits.sum() / mask.sum().clamp(min=1)

@@ -54,8 +54,9 @@ class SFTTrainer:
 
     config_class = SFTConfig
 
-    def __init__(self, config: SFTConfig, run: Run, *, model: torch.nn.Module, tokenizer: Any,
-                 data: InstructionData) -> None:
+    def __init__(
+        self, config: SFTConfig, run: Run, *, model: torch.nn.Module, tokenizer: Any, data: InstructionData
+    ) -> None:
         self.config = config
         self.run = run
         self.model = model
@@ -71,8 +72,12 @@ class SFTTrainer:
             weight_decay=config.weight_decay,
             betas=(config.adam_beta1, config.adam_beta2),
         )
-        self.scheduler = get_scheduler(config.lr_schedule, self.optimizer, num_warmup_steps=config.warmup_steps,
-                                       num_training_steps=config.max_steps)
+        self.scheduler = get_scheduler(
+            config.lr_schedule,
+            self.optimizer,
+            num_warmup_steps=config.warmup_steps,
+            num_training_steps=config.max_steps,
+        )
         self.history = EvalHistory()
         from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
 
@@ -97,8 +102,10 @@ class SFTTrainer:
         for step in run.steps(config.max_steps):
             diagnostics = self._train_step(step)
             if run.should_log():
-                run.log({name: run.accelerator.reduce(value, reduction="mean") for name, value in diagnostics.items()}
-                        | {"train/learning_rate": self.scheduler.get_last_lr()[0]})
+                run.log(
+                    {name: run.accelerator.reduce(value, reduction="mean") for name, value in diagnostics.items()}
+                    | {"train/learning_rate": self.scheduler.get_last_lr()[0]}
+                )
             if config.eval_every and run.step % config.eval_every == 0 and run.step < config.max_steps:
                 run.log(_prefixed(self.evaluate()))
         after = self.evaluate()
@@ -109,8 +116,9 @@ class SFTTrainer:
     def _train_step(self, step: int) -> dict[str, torch.Tensor]:
         config, accelerator = self.config, self.run.accelerator
         indices = batch_indices(len(self.train_features), config.batch_size, step, seed=self.run.config.seed)
-        batch = self.collate([self.train_features[i]
-                              for i in process_shard(indices, self.run.process_index, self.run.num_processes)])
+        batch = self.collate(
+            [self.train_features[i] for i in process_shard(indices, self.run.process_index, self.run.num_processes)]
+        )
         batch = {key: value.to(self.run.device) for key, value in batch.items()}
         logits = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
         output = sft_loss(logits, batch["labels"])
@@ -121,13 +129,17 @@ class SFTTrainer:
             self.optimizer.zero_grad(set_to_none=True)
             return {"train/skipped_nonfinite": torch.ones(())}
         accelerator.backward(output.loss)
-        grad_norm = (accelerator.clip_grad_norm_(self.model.parameters(), config.max_grad_norm)
-                     if config.max_grad_norm > 0 else torch.zeros(()))
+        grad_norm = (
+            accelerator.clip_grad_norm_(self.model.parameters(), config.max_grad_norm)
+            if config.max_grad_norm > 0
+            else torch.zeros(())
+        )
         self.optimizer.step()
         self.scheduler.step()
         self.optimizer.zero_grad(set_to_none=True)
         return {"train/loss": output.loss.detach(), "train/grad_norm": torch.as_tensor(grad_norm).detach()} | {
-            f"train/{name}": value for name, value in output.diagnostics.items()}
+            f"train/{name}": value for name, value in output.diagnostics.items()
+        }
 
     # ----------------------------------------------------------------------------------------------
     def evaluate(self, examples: list[Example] | None = None) -> dict[str, float]:
@@ -135,9 +147,13 @@ class SFTTrainer:
         metrics: dict[str, float] = {}
         if self.run.is_main:
             engine = HFEngine(self.run.unwrap(self.model), self.tokenizer, batch_size=self.config.eval_batch_size)
-            metrics = evaluate_instructions(engine, self.render_prompt, self.data,
-                                            self.test_examples if examples is None else examples,
-                                            max_new_tokens=self.config.eval_max_new_tokens)
+            metrics = evaluate_instructions(
+                engine,
+                self.render_prompt,
+                self.data,
+                self.test_examples if examples is None else examples,
+                max_new_tokens=self.config.eval_max_new_tokens,
+            )
         self.run.accelerator.wait_for_everyone()
         return metrics
 
@@ -167,18 +183,21 @@ class SFTTrainer:
         features, dropped = [], 0
         for example in examples:
             encoded = self.tokenizer.apply_chat_template(
-                example["messages"], tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+                example["messages"], tokenize=True, return_dict=True, return_assistant_tokens_mask=True
+            )
             input_ids = list(encoded["input_ids"])
             if len(input_ids) > self.config.max_length:
                 dropped += 1
                 continue
             if self.config.completion_only_loss:
-                labels = [t if m else IGNORE_INDEX for t, m in zip(input_ids, encoded["assistant_masks"])]
+                labels = [t if m else IGNORE_INDEX for t, m in zip(input_ids, encoded["assistant_masks"], strict=True)]
             else:
                 labels = list(input_ids)
             features.append({"input_ids": input_ids, "labels": labels})
         if dropped:
-            self.run.print(f"warning: dropped {dropped} training examples longer than max_length={self.config.max_length}")
+            self.run.print(
+                f"warning: dropped {dropped} training examples longer than max_length={self.config.max_length}"
+            )
         if len(features) < self.config.batch_size:
             raise ConfigError(f"only {len(features)} training examples fit max_length; need at least batch_size")
         return features

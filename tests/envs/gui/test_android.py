@@ -36,7 +36,12 @@ def test_uiautomator_dump_becomes_ui_elements():
     assert len(elements) == 3  # the zero-area node is dropped
     switch, search = elements[1], elements[2]
     assert (switch.text, switch.class_name, switch.bbox, switch.is_checked, switch.is_clickable) == (
-        "Wi-Fi", "android.widget.Switch", (40, 300, 1040, 420), True, True)
+        "Wi-Fi",
+        "android.widget.Switch",
+        (40, 300, 1040, 420),
+        True,
+        True,
+    )
     assert search.content_description == "Search" and search.is_editable and search.is_focused
     assert elements[0].is_scrollable and elements[0].package_name == "com.android.settings"
     assert parse_uiautomator("ERROR: could not get idle state.") == []
@@ -46,32 +51,59 @@ ELEMENTS = [UIElement(text="OK", bbox=(0, 0, 100, 50)), UIElement(text="Name", b
 SCREEN = (1080, 2400)
 
 
-@pytest.mark.parametrize(("action", "expected"), [
-    (JSONAction("click", index=1), [("touch", (200, 230)), ("lift", (200, 230))]),
-    (JSONAction("click", x=10, y=20), [("touch", (10, 20)), ("lift", (10, 20))]),
-    (JSONAction("double_tap", index=0), [("touch", (50, 25)), ("lift", (50, 25))] * 2),
-    (JSONAction("long_press", index=0), [("touch", (50, 25))] * LONG_PRESS_TOUCHES + [("lift", (50, 25))]),
-    (JSONAction("navigate_back"), [("adb", ["shell", "input", "keyevent", "KEYCODE_BACK"])]),
-    (JSONAction("input_text", index=1, text="hi there"),
-     [("touch", (200, 230)), ("lift", (200, 230)), ("adb", ["shell", "input", "text", "hi%sthere"])]),
-    # scrolling down moves the finger up the screen: from 3/4 of the height to 1/4
-    (JSONAction("scroll", direction="down"), [("touch", (540, 1800)), ("touch", (540, 1200)), ("touch", (540, 600)),
-                                              ("lift", (540, 600))]),
-    (JSONAction("scroll", direction="up"), [("touch", (540, 600)), ("touch", (540, 1200)), ("touch", (540, 1800)),
-                                            ("lift", (540, 1800))]),
-    (JSONAction("open_app", app_name="clock"),
-     [("adb", ["shell", "monkey", "-p", "com.google.android.deskclock", "-c", "android.intent.category.LAUNCHER", "1"])]),
-    (JSONAction("status", goal_status="complete"), []),
-])
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        (JSONAction("click", index=1), [("touch", (200, 230)), ("lift", (200, 230))]),
+        (JSONAction("click", x=10, y=20), [("touch", (10, 20)), ("lift", (10, 20))]),
+        (JSONAction("double_tap", index=0), [("touch", (50, 25)), ("lift", (50, 25))] * 2),
+        (JSONAction("long_press", index=0), [("touch", (50, 25))] * LONG_PRESS_TOUCHES + [("lift", (50, 25))]),
+        (JSONAction("navigate_back"), [("adb", ["shell", "input", "keyevent", "KEYCODE_BACK"])]),
+        (
+            JSONAction("input_text", index=1, text="hi there"),
+            [("touch", (200, 230)), ("lift", (200, 230)), ("adb", ["shell", "input", "text", "hi%sthere"])],
+        ),
+        # scrolling down moves the finger up the screen: from 3/4 of the height to 1/4
+        (
+            JSONAction("scroll", direction="down"),
+            [("touch", (540, 1800)), ("touch", (540, 1200)), ("touch", (540, 600)), ("lift", (540, 600))],
+        ),
+        (
+            JSONAction("scroll", direction="up"),
+            [("touch", (540, 600)), ("touch", (540, 1200)), ("touch", (540, 1800)), ("lift", (540, 1800))],
+        ),
+        (
+            JSONAction("open_app", app_name="clock"),
+            [
+                (
+                    "adb",
+                    [
+                        "shell",
+                        "monkey",
+                        "-p",
+                        "com.google.android.deskclock",
+                        "-c",
+                        "android.intent.category.LAUNCHER",
+                        "1",
+                    ],
+                )
+            ],
+        ),
+        (JSONAction("status", goal_status="complete"), []),
+    ],
+)
 def test_actions_map_to_device_primitives(action, expected):
     assert to_primitives(action, ELEMENTS, SCREEN, AndroidConfig(simulator="fake").app_packages) == expected
 
 
-@pytest.mark.parametrize(("action", "reason"), [
-    (JSONAction("click", index=5), "out of range"),
-    (JSONAction("click", x=2000, y=10), "off the screen"),
-    (JSONAction("open_app", app_name="Tetris"), "no package known"),
-])
+@pytest.mark.parametrize(
+    ("action", "reason"),
+    [
+        (JSONAction("click", index=5), "out of range"),
+        (JSONAction("click", x=2000, y=10), "off the screen"),
+        (JSONAction("open_app", app_name="Tetris"), "no package known"),
+    ],
+)
 def test_impossible_actions_are_reasons_not_exceptions(action, reason):
     assert reason in to_primitives(action, ELEMENTS, SCREEN, {"Clock": "x"})
 
@@ -91,8 +123,12 @@ def test_fake_simulator_episode_through_the_adapter():
     env = AndroidEnvAdapter(AndroidConfig(simulator="fake", max_steps=5), ui_provider=lambda env: list(ELEMENTS))
     observation, info = env.reset(options={"task": task})
     assert observation["goal"] == "Press OK." and [e.text for e in observation["ui_elements"]] == ["OK", "Name"]
-    for action in ('{"action_type": "click", "index": 0}', {"action_type": "scroll", "direction": "down"},
-                   '{"action_type": "navigate_home"}', '{"action_type": "input_text", "index": 1, "text": "Ann"}'):
+    for action in (
+        '{"action_type": "click", "index": 0}',
+        {"action_type": "scroll", "direction": "down"},
+        '{"action_type": "navigate_home"}',
+        '{"action_type": "input_text", "index": 1, "text": "Ann"}',
+    ):
         _, reward, terminated, truncated, info = env.step(action)
         assert not info["invalid_action"], info["invalid_reason"]
     _, _, _, _, info = env.step("tap the OK button please")

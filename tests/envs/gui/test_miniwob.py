@@ -10,8 +10,10 @@ pytest.importorskip("miniwob", reason="miniwob is part of the gui extra")
 
 from actionspace.envs.gui.miniwob import MiniWoBAdapter, MiniWoBConfig, browser_available  # noqa: E402
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not browser_available(), reason="Debian chromium/chromium-driver not installed")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not browser_available(), reason="Debian chromium/chromium-driver not installed"),
+]
 
 
 def quoted(goal: str) -> str:
@@ -24,19 +26,31 @@ def index_of(observation, predicate) -> int:
 
 def click_button(observation):
     target = quoted(observation["goal"])
-    return [{"action_type": "click", "index": index_of(observation, lambda e: e.class_name.startswith("button") and e.text == target)}]
+    return [
+        {
+            "action_type": "click",
+            "index": index_of(observation, lambda e: e.class_name.startswith("button") and e.text == target),
+        }
+    ]
 
 
 def enter_text(observation):
     field = index_of(observation, lambda e: e.is_editable)
     submit = index_of(observation, lambda e: e.class_name.startswith("button"))
-    return [{"action_type": "input_text", "index": field, "text": quoted(observation["goal"])},
-            {"action_type": "click", "index": submit}]
+    return [
+        {"action_type": "input_text", "index": field, "text": quoted(observation["goal"])},
+        {"action_type": "click", "index": submit},
+    ]
 
 
 def click_link(observation):
     target = quoted(observation["goal"])
-    return [{"action_type": "click", "index": index_of(observation, lambda e: e.class_name == "span.alink" and e.text == target)}]
+    return [
+        {
+            "action_type": "click",
+            "index": index_of(observation, lambda e: e.class_name == "span.alink" and e.text == target),
+        }
+    ]
 
 
 def focus_text(observation):
@@ -54,8 +68,13 @@ def click_checkboxes(observation):
     return actions + [{"action_type": "click", "index": submit}]
 
 
-SCRIPTS = {"click-button": click_button, "enter-text": enter_text, "click-link": click_link,
-           "focus-text": focus_text, "click-checkboxes": click_checkboxes}
+SCRIPTS = {
+    "click-button": click_button,
+    "enter-text": enter_text,
+    "click-link": click_link,
+    "focus-text": focus_text,
+    "click-checkboxes": click_checkboxes,
+}
 
 
 @pytest.fixture(scope="module")

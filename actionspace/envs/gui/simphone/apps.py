@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from actionspace.envs.gui.simphone.data import EXPENSE_CATEGORIES, Alarm, Contact, Event, Expense, Message, Note, digits
 from actionspace.envs.gui.simphone.screens import (
@@ -44,6 +44,7 @@ def confirm(app: str, message: str, action: Callable[[Phone], None]) -> Callable
 
 def then_back(action: Callable[[Phone], None]) -> Callable[[Phone], None]:
     """Runs ``action`` then closes the current screen (a detail page whose record was deleted)."""
+
     def run(phone: Phone) -> None:
         action(phone)
         phone.back()
@@ -51,43 +52,85 @@ def then_back(action: Callable[[Phone], None]) -> Callable[[Phone], None]:
     return run
 
 
+def record_form(
+    app: str,
+    noun: str,
+    existing: Any,
+    fields: list[tuple[str, str]],
+    validate: Callable[[Phone, dict[str, str]], str | None],
+    records: Callable[[Phone], list[Any]],
+    make: Callable[[dict[str, str]], Any],
+) -> Screen:
+    """A New/Edit form for one record; each field key is the record's attribute of that name."""
+
+    def save(phone: Phone, values: dict[str, str]) -> str | None:
+        values = {key: value.strip() for key, value in values.items()}
+        error = validate(phone, values)
+        if error is not None:
+            return error
+        if existing is None:
+            records(phone).append(make(values))
+        else:
+            for key, value in values.items():
+                setattr(existing, key, value)
+        return None
+
+    form_fields = [FormField(key, hint, getattr(existing, key) if existing else "") for key, hint in fields]
+    return FormScreen(app, f"Edit {noun}" if existing else f"New {noun}", form_fields, "Save", save)
+
+
 # ------------------------------------------------------------------------------------------------
 # Contacts
 def contacts_main() -> Screen:
-    return ListScreen("Contacts", "Contacts",
-                      lambda phone: [Widget(c.name, on_click=opens(lambda c=c: contact_detail(c)))
-                                     for c in sorted(phone.data.contacts, key=lambda c: c.name)],
-                      [button("Add contact", opens(lambda: contact_form(None)))])
+    return ListScreen(
+        "Contacts",
+        "Contacts",
+        lambda phone: [
+            Widget(c.name, on_click=opens(lambda c=c: contact_detail(c)))
+            for c in sorted(phone.data.contacts, key=lambda c: c.name)
+        ],
+        [button("Add contact", opens(lambda: contact_form(None)))],
+    )
 
 
 def contact_form(existing: Contact | None) -> Screen:
-    def save(phone: Phone, values: dict[str, str]) -> str | None:
-        name, number = values["name"].strip(), values["phone"].strip()
-        if not name:
+    def validate(phone: Phone, values: dict[str, str]) -> str | None:
+        if not values["name"]:
             return "name is empty"
-        if len(digits(number)) < 3 or re.search(r"[^\d\s+()-]", number):
+        if len(digits(values["phone"])) < 3 or re.search(r"[^\d\s+()-]", values["phone"]):
             return "phone number must be digits"
-        other = phone.data.contact(name)
+        other = phone.data.contact(values["name"])
         if other is not None and other is not existing:
-            return f"{name} already exists"
-        if existing is None:
-            phone.data.contacts.append(Contact(name, number))
-        else:
-            existing.name, existing.phone = name, number
+            return f"{values['name']} already exists"
         return None
 
-    fields = [FormField("name", "Name", existing.name if existing else ""),
-              FormField("phone", "Phone", existing.phone if existing else "")]
-    return FormScreen("Contacts", "Edit contact" if existing else "New contact", fields, "Save", save)
+    return record_form(
+        "Contacts",
+        "contact",
+        existing,
+        [("name", "Name"), ("phone", "Phone")],
+        validate,
+        lambda phone: phone.data.contacts,
+        lambda v: Contact(v["name"], v["phone"]),
+    )
 
 
 def contact_detail(contact: Contact) -> Screen:
     return DetailScreen(
-        "Contacts", lambda phone: contact.name, lambda phone: [f"Phone: {contact.phone}"],
-        [button("Edit", opens(lambda: contact_form(contact))),
-         button("Send message", opens(lambda: message_form(contact.name))),
-         button("Delete", confirm("Contacts", f"Delete {contact.name}?",
-                                  then_back(lambda phone: phone.data.contacts.remove(contact))))])
+        "Contacts",
+        lambda phone: contact.name,
+        lambda phone: [f"Phone: {contact.phone}"],
+        [
+            button("Edit", opens(lambda: contact_form(contact))),
+            button("Send message", opens(lambda: message_form(contact.name))),
+            button(
+                "Delete",
+                confirm(
+                    "Contacts", f"Delete {contact.name}?", then_back(lambda phone: phone.data.contacts.remove(contact))
+                ),
+            ),
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -97,10 +140,18 @@ def messages_main() -> Screen:
         latest: dict[str, Message] = {}
         for message in phone.data.messages:
             latest[message.contact] = message
-        return [Widget(f"{name}: {m.text}", on_click=opens(lambda name=name: conversation(name)),
-                       on_long_press=confirm("Messages", f"Delete conversation with {name}?",
-                                             lambda phone, name=name: _delete_conversation(phone, name)))
-                for name, m in sorted(latest.items())]
+        return [
+            Widget(
+                f"{name}: {m.text}",
+                on_click=opens(lambda name=name: conversation(name)),
+                on_long_press=confirm(
+                    "Messages",
+                    f"Delete conversation with {name}?",
+                    lambda phone, name=name: _delete_conversation(phone, name),
+                ),
+            )
+            for name, m in sorted(latest.items())
+        ]
 
     return ListScreen("Messages", "Messages", rows, [button("New message", opens(lambda: message_form("")))])
 
@@ -119,8 +170,9 @@ def message_form(recipient: str) -> Screen:
         phone.data.messages.append(Message(contact.name, values["text"].strip(), outgoing=True))
         return None
 
-    return FormScreen("Messages", "New message", [FormField("to", "To", recipient), FormField("text", "Message")],
-                      "Send", send)
+    return FormScreen(
+        "Messages", "New message", [FormField("to", "To", recipient), FormField("text", "Message")], "Send", send
+    )
 
 
 def conversation(name: str) -> Screen:
@@ -136,10 +188,15 @@ def clock_main() -> Screen:
     def label(alarm: Alarm) -> str:
         return " ".join(part for part in (alarm.time, alarm.label, "on" if alarm.enabled else "off") if part)
 
-    return ListScreen("Clock", "Alarms",
-                      lambda phone: [Widget(label(a), on_click=opens(lambda a=a: alarm_detail(a)))
-                                     for a in sorted(phone.data.alarms, key=lambda a: (a.hour, a.minute))],
-                      [button("Add alarm", opens(alarm_form))])
+    return ListScreen(
+        "Clock",
+        "Alarms",
+        lambda phone: [
+            Widget(label(a), on_click=opens(lambda a=a: alarm_detail(a)))
+            for a in sorted(phone.data.alarms, key=lambda a: (a.hour, a.minute))
+        ],
+        [button("Add alarm", opens(alarm_form))],
+    )
 
 
 def alarm_form() -> Screen:
@@ -152,8 +209,13 @@ def alarm_form() -> Screen:
         phone.data.alarms.append(Alarm(int(hour), int(minute), values["label"].strip()))
         return None
 
-    return FormScreen("Clock", "New alarm", [FormField("hour", "Hour"), FormField("minute", "Minute"),
-                                             FormField("label", "Label")], "Save", save)
+    return FormScreen(
+        "Clock",
+        "New alarm",
+        [FormField("hour", "Hour"), FormField("minute", "Minute"), FormField("label", "Label")],
+        "Save",
+        save,
+    )
 
 
 def alarm_detail(alarm: Alarm) -> Screen:
@@ -165,9 +227,19 @@ def alarm_detail(alarm: Alarm) -> Screen:
             switch = Widget("Enabled", kind="Switch", checkable=True, checked=alarm.enabled, on_click=flip)
             return [Widget(f"Label: {alarm.label or '(none)'}"), switch] + self.buttons
 
-    return AlarmDetail("Clock", lambda phone: f"Alarm {alarm.time}", lambda phone: [],
-                       [button("Delete", confirm("Clock", f"Delete alarm {alarm.time}?",
-                                                 then_back(lambda phone: phone.data.alarms.remove(alarm))))])
+    return AlarmDetail(
+        "Clock",
+        lambda phone: f"Alarm {alarm.time}",
+        lambda phone: [],
+        [
+            button(
+                "Delete",
+                confirm(
+                    "Clock", f"Delete alarm {alarm.time}?", then_back(lambda phone: phone.data.alarms.remove(alarm))
+                ),
+            )
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -176,42 +248,58 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def calendar_main() -> Screen:
-    return ListScreen("Calendar", "Events",
-                      lambda phone: [Widget(f"{e.date} {e.title}", on_click=opens(lambda e=e: event_detail(e)))
-                                     for e in sorted(phone.data.events, key=lambda e: (e.date, e.title))],
-                      [button("Add event", opens(lambda: event_form(None)))])
+    return ListScreen(
+        "Calendar",
+        "Events",
+        lambda phone: [
+            Widget(f"{e.date} {e.title}", on_click=opens(lambda e=e: event_detail(e)))
+            for e in sorted(phone.data.events, key=lambda e: (e.date, e.title))
+        ],
+        [button("Add event", opens(lambda: event_form(None)))],
+    )
 
 
 def event_form(existing: Event | None) -> Screen:
-    def save(phone: Phone, values: dict[str, str]) -> str | None:
-        title, date = values["title"].strip(), values["date"].strip()
-        if not title:
+    def validate(phone: Phone, values: dict[str, str]) -> str | None:
+        if not values["title"]:
             return "title is empty"
-        if not DATE.fullmatch(date):
-            return "date must be YYYY-MM-DD"
-        if existing is None:
-            phone.data.events.append(Event(title, date))
-        else:
-            existing.title, existing.date = title, date
-        return None
+        return None if DATE.fullmatch(values["date"]) else "date must be YYYY-MM-DD"
 
-    fields = [FormField("title", "Title", existing.title if existing else ""),
-              FormField("date", "Date (YYYY-MM-DD)", existing.date if existing else "")]
-    return FormScreen("Calendar", "Edit event" if existing else "New event", fields, "Save", save)
+    return record_form(
+        "Calendar",
+        "event",
+        existing,
+        [("title", "Title"), ("date", "Date (YYYY-MM-DD)")],
+        validate,
+        lambda phone: phone.data.events,
+        lambda v: Event(v["title"], v["date"]),
+    )
 
 
 def event_detail(event: Event) -> Screen:
-    return DetailScreen("Calendar", lambda phone: event.title, lambda phone: [f"Date: {event.date}"],
-                        [button("Edit", opens(lambda: event_form(event))),
-                         button("Delete", confirm("Calendar", f"Delete {event.title}?",
-                                                  then_back(lambda phone: phone.data.events.remove(event))))])
+    return DetailScreen(
+        "Calendar",
+        lambda phone: event.title,
+        lambda phone: [f"Date: {event.date}"],
+        [
+            button("Edit", opens(lambda: event_form(event))),
+            button(
+                "Delete",
+                confirm("Calendar", f"Delete {event.title}?", then_back(lambda phone: phone.data.events.remove(event))),
+            ),
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # Settings
 def settings_main() -> Screen:
-    toggles = [Toggle("Wi-Fi", "wifi"), Toggle("Bluetooth", "bluetooth"), Toggle("Airplane mode", "airplane_mode"),
-               Toggle("Dark mode", "dark_mode")]
+    toggles = [
+        Toggle("Wi-Fi", "wifi"),
+        Toggle("Bluetooth", "bluetooth"),
+        Toggle("Airplane mode", "airplane_mode"),
+        Toggle("Dark mode", "dark_mode"),
+    ]
     return ToggleScreen("Settings", "Settings", toggles, [("Display", brightness_screen)])
 
 
@@ -223,39 +311,53 @@ def brightness_screen() -> Screen:
 
         return apply
 
-    return DetailScreen("Settings", lambda phone: "Display",
-                        lambda phone: [f"Brightness: {phone.data.settings['brightness']}"],
-                        [button("Decrease brightness", change(-1)), button("Increase brightness", change(+1))])
+    return DetailScreen(
+        "Settings",
+        lambda phone: "Display",
+        lambda phone: [f"Brightness: {phone.data.settings['brightness']}"],
+        [button("Decrease brightness", change(-1)), button("Increase brightness", change(+1))],
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # Notes
 def notes_main() -> Screen:
-    return ListScreen("Notes", "Notes",
-                      lambda phone: [Widget(n.title, on_click=opens(lambda n=n: note_detail(n))) for n in phone.data.notes],
-                      [button("New note", opens(lambda: note_form(None)))])
+    return ListScreen(
+        "Notes",
+        "Notes",
+        lambda phone: [Widget(n.title, on_click=opens(lambda n=n: note_detail(n))) for n in phone.data.notes],
+        [button("New note", opens(lambda: note_form(None)))],
+    )
 
 
 def note_form(existing: Note | None) -> Screen:
-    def save(phone: Phone, values: dict[str, str]) -> str | None:
-        if not values["title"].strip():
-            return "title is empty"
-        if existing is None:
-            phone.data.notes.append(Note(values["title"].strip(), values["body"]))
-        else:
-            existing.title, existing.body = values["title"].strip(), values["body"]
-        return None
+    def validate(phone: Phone, values: dict[str, str]) -> str | None:
+        return None if values["title"] else "title is empty"
 
-    fields = [FormField("title", "Title", existing.title if existing else ""),
-              FormField("body", "Body", existing.body if existing else "")]
-    return FormScreen("Notes", "Edit note" if existing else "New note", fields, "Save", save)
+    return record_form(
+        "Notes",
+        "note",
+        existing,
+        [("title", "Title"), ("body", "Body")],
+        validate,
+        lambda phone: phone.data.notes,
+        lambda v: Note(v["title"], v["body"]),
+    )
 
 
 def note_detail(note: Note) -> Screen:
-    return DetailScreen("Notes", lambda phone: note.title, lambda phone: [note.body or "(empty)"],
-                        [button("Edit", opens(lambda: note_form(note))),
-                         button("Delete", confirm("Notes", f"Delete {note.title}?",
-                                                  then_back(lambda phone: phone.data.notes.remove(note))))])
+    return DetailScreen(
+        "Notes",
+        lambda phone: note.title,
+        lambda phone: [note.body or "(empty)"],
+        [
+            button("Edit", opens(lambda: note_form(note))),
+            button(
+                "Delete",
+                confirm("Notes", f"Delete {note.title}?", then_back(lambda phone: phone.data.notes.remove(note))),
+            ),
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -265,8 +367,10 @@ AMOUNT = re.compile(r"\d+(\.\d{1,2})?")
 
 def expenses_main() -> Screen:
     def rows(phone: Phone) -> list[Widget]:
-        return [Widget(f"{e.name} ${e.amount:.2f} {e.category}", on_click=opens(lambda e=e: expense_detail(e)))
-                for e in phone.data.expenses]
+        return [
+            Widget(f"{e.name} ${e.amount:.2f} {e.category}", on_click=opens(lambda e=e: expense_detail(e)))
+            for e in phone.data.expenses
+        ]
 
     class ExpenseList(ListScreen):
         def header(self, phone: Phone) -> list[Widget]:
@@ -282,29 +386,47 @@ def expense_form() -> Screen:
             return "name is empty"
         if not AMOUNT.fullmatch(values["amount"].strip().lstrip("$")):
             return "amount must be a number like 12.50"
-        phone.data.expenses.append(Expense(values["name"].strip(), float(values["amount"].strip().lstrip("$")),
-                                           values["category"]))
+        phone.data.expenses.append(
+            Expense(values["name"].strip(), float(values["amount"].strip().lstrip("$")), values["category"])
+        )
         return None
 
-    fields = [FormField("name", "Name"), FormField("amount", "Amount"),
-              FormField("category", "Category", "Other", choices=tuple(EXPENSE_CATEGORIES))]
+    fields = [
+        FormField("name", "Name"),
+        FormField("amount", "Amount"),
+        FormField("category", "Category", "Other", choices=tuple(EXPENSE_CATEGORIES)),
+    ]
     return FormScreen("Expenses", "New expense", fields, "Save", save)
 
 
 def expense_detail(expense: Expense) -> Screen:
-    return DetailScreen("Expenses", lambda phone: expense.name,
-                        lambda phone: [f"Amount: ${expense.amount:.2f}", f"Category: {expense.category}"],
-                        [button("Delete", confirm("Expenses", f"Delete {expense.name}?",
-                                                  then_back(lambda phone: phone.data.expenses.remove(expense))))])
+    return DetailScreen(
+        "Expenses",
+        lambda phone: expense.name,
+        lambda phone: [f"Amount: ${expense.amount:.2f}", f"Category: {expense.category}"],
+        [
+            button(
+                "Delete",
+                confirm(
+                    "Expenses", f"Delete {expense.name}?", then_back(lambda phone: phone.data.expenses.remove(expense))
+                ),
+            )
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # Files
 def files_main() -> Screen:
-    return ListScreen("Files", "Files",
-                      lambda phone: [Widget(f"{name} ({len(files)})", on_click=opens(lambda name=name: folder_screen(name)))
-                                     for name, files in sorted(phone.data.folders.items())],
-                      [button("New folder", opens(folder_form))])
+    return ListScreen(
+        "Files",
+        "Files",
+        lambda phone: [
+            Widget(f"{name} ({len(files)})", on_click=opens(lambda name=name: folder_screen(name)))
+            for name, files in sorted(phone.data.folders.items())
+        ],
+        [button("New folder", opens(folder_form))],
+    )
 
 
 def folder_form() -> Screen:
@@ -322,9 +444,14 @@ def folder_form() -> Screen:
 
 def folder_screen(folder: str) -> Screen:
     def rows(phone: Phone) -> list[Widget]:
-        return [Widget(f, on_click=opens(lambda f=f: file_detail(folder, f)),
-                       on_long_press=confirm("Files", f"Delete {f}?", lambda phone, f=f: _delete_file(phone, folder, f)))
-                for f in phone.data.folders.get(folder, [])]
+        return [
+            Widget(
+                f,
+                on_click=opens(lambda f=f: file_detail(folder, f)),
+                on_long_press=confirm("Files", f"Delete {f}?", lambda phone, f=f: _delete_file(phone, folder, f)),
+            )
+            for f in phone.data.folders.get(folder, [])
+        ]
 
     return ListScreen("Files", folder, rows)
 
@@ -347,17 +474,35 @@ def file_detail(folder: str, name: str) -> Screen:
         phone.back()  # and the detail page of a name that no longer exists
         return None
 
-    return DetailScreen("Files", lambda phone: name, lambda phone: [f"Folder: {folder}"],
-                        [button("Rename", opens(lambda: FormScreen("Files", "Rename file", [FormField("name", "New name", name)],
-                                                                   "Rename", rename))),
-                         button("Delete", confirm("Files", f"Delete {name}?",
-                                                  then_back(lambda phone: _delete_file(phone, folder, name))))])
+    return DetailScreen(
+        "Files",
+        lambda phone: name,
+        lambda phone: [f"Folder: {folder}"],
+        [
+            button(
+                "Rename",
+                opens(
+                    lambda: FormScreen("Files", "Rename file", [FormField("name", "New name", name)], "Rename", rename)
+                ),
+            ),
+            button(
+                "Delete",
+                confirm("Files", f"Delete {name}?", then_back(lambda phone: _delete_file(phone, folder, name))),
+            ),
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 APPS: dict[str, Callable[[], Screen]] = {
-    "Contacts": contacts_main, "Messages": messages_main, "Clock": clock_main, "Calendar": calendar_main,
-    "Settings": settings_main, "Notes": notes_main, "Expenses": expenses_main, "Files": files_main,
+    "Contacts": contacts_main,
+    "Messages": messages_main,
+    "Clock": clock_main,
+    "Calendar": calendar_main,
+    "Settings": settings_main,
+    "Notes": notes_main,
+    "Expenses": expenses_main,
+    "Files": files_main,
 }
 DOCK = ("Messages", "Contacts", "Clock", "Settings")
 
@@ -367,13 +512,17 @@ def home_screen() -> Screen:
         name, app = "Home", "Launcher"
 
         def content(self, phone: Phone) -> list[Widget]:
-            return ([Widget(a, kind="ImageButton", description=f"{a} app", on_click=lambda p, a=a: p.open_app(a))
-                     for a in DOCK] + [button("All apps", opens(app_drawer))])
+            return [
+                Widget(a, kind="ImageButton", description=f"{a} app", on_click=lambda p, a=a: p.open_app(a))
+                for a in DOCK
+            ] + [button("All apps", opens(app_drawer))]
 
     return Home()
 
 
 def app_drawer() -> Screen:
-    return ListScreen("Launcher", "All apps",
-                      lambda phone: [Widget(a, kind="ImageButton", on_click=lambda p, a=a: p.open_app(a))
-                                     for a in sorted(APPS)])
+    return ListScreen(
+        "Launcher",
+        "All apps",
+        lambda phone: [Widget(a, kind="ImageButton", on_click=lambda p, a=a: p.open_app(a)) for a in sorted(APPS)],
+    )

@@ -26,8 +26,18 @@ from actionspace.envs.gui.simphone.tasks import TASKS, Task, sample_task
 from actionspace.envs.gui.spaces import GUIObservationSpace, TextOrActionSpace
 
 # Held out entirely in the by-template split: one or two per app, of mixed difficulty.
-TEST_TEMPLATES = ("BluetoothOff", "DarkModeAndBrightness", "UpdateContactPhone", "ReplyToConversation",
-                  "DeleteAlarm", "MoveEvent", "EditNote", "DeleteExpense", "RenameFile", "NoteWithContactPhone")
+TEST_TEMPLATES = (
+    "BluetoothOff",
+    "DarkModeAndBrightness",
+    "UpdateContactPhone",
+    "ReplyToConversation",
+    "DeleteAlarm",
+    "MoveEvent",
+    "EditNote",
+    "DeleteExpense",
+    "RenameFile",
+    "NoteWithContactPhone",
+)
 
 
 @dataclass(kw_only=True)
@@ -118,8 +128,12 @@ class SimPhoneEnv(gym.Env):
 
     def render(self) -> str:
         observation = self._observation()
-        return render_observation(observation["goal"], observation["ui_elements"], screen=observation["screen"],
-                                  history=observation["history"])
+        return render_observation(
+            observation["goal"],
+            observation["ui_elements"],
+            screen=observation["screen"],
+            history=observation["history"],
+        )
 
     # ----------------------------------------------------------------------------------------------
     def _choose_task(self, options: dict[str, Any]) -> Task:
@@ -153,12 +167,18 @@ class SimPhoneEnv(gym.Env):
     def _observation(self) -> dict[str, Any]:
         assert self.phone is not None and self.task is not None
         screen, elements = self.phone.observe()
-        recent = self.history[-self.config.history_length:] if self.config.history_length else []
+        recent = self.history[-self.config.history_length :] if self.config.history_length else []
         return {"goal": self.task.goal, "screen": screen, "ui_elements": elements, "history": recent}
 
     def _info(self, invalid: bool, reason: str | None = None, success: bool | None = None) -> dict[str, Any]:
         assert self.task is not None and self.phone is not None
         if success is None:
             success = self.task.is_successful(self.phone) == 1.0
-        return {"success": success, "invalid_action": invalid, "invalid_reason": reason, "task": self.task.name,
-                "goal": self.task.goal, "step": self.steps}
+        return {
+            "success": success,
+            "invalid_action": invalid,
+            "invalid_reason": reason,
+            "task": self.task.name,
+            "goal": self.task.goal,
+            "step": self.steps,
+        }

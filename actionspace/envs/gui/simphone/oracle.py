@@ -113,7 +113,7 @@ class Oracle:
         if isinstance(intent, Read):
             for element in elements:
                 if element.text and element.text.startswith(intent.prefix):
-                    self.memory[intent.key] = element.text[len(intent.prefix):].strip()
+                    self.memory[intent.key] = element.text[len(intent.prefix) :].strip()
                     return None
             return self._search(elements)
         if isinstance(intent, Adjust):
@@ -173,7 +173,10 @@ def _find(elements: list[UIElement], label: str, match: str) -> int | None:
             if not text:
                 continue
             text = text.lower()
-            if (match == "exact" and text == wanted) or (match == "prefix" and text.startswith(wanted)) or (
-                    match == "contains" and wanted in text):
+            if (
+                (match == "exact" and text == wanted)
+                or (match == "prefix" and text.startswith(wanted))
+                or (match == "contains" and wanted in text)
+            ):
                 return i
     return None

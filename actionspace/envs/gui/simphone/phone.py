@@ -51,7 +51,7 @@ class Phone:
         self._elements = [w.element(row, screen.app) for row, w in enumerate(self._widgets)]
         if self.focused is not None:
             focused_screen, key = self.focused
-            for widget, element in zip(self._widgets, self._elements):
+            for widget, element in zip(self._widgets, self._elements, strict=True):
                 element.is_focused = focused_screen is screen and widget.field == key
         return screen.describe(self), list(self._elements)
 
@@ -108,7 +108,7 @@ class Phone:
         assert action.x is not None and action.y is not None  # guaranteed by the parser
         if not (0 <= action.x < SCREEN_WIDTH and 0 <= action.y < SCREEN_HEIGHT):
             return f"point ({action.x}, {action.y}) is off the screen"
-        for widget, element in zip(self._widgets, self._elements):
+        for widget, element in zip(self._widgets, self._elements, strict=True):
             x0, y0, x1, y1 = element.bbox or (0, 0, 0, 0)
             if x0 <= action.x < x1 and y0 <= action.y < y1:
                 return widget

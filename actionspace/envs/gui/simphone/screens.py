@@ -41,12 +41,18 @@ class Widget:
     def element(self, row: int, app: str) -> UIElement:
         top = TOP_MARGIN + row * ROW_HEIGHT
         return UIElement(
-            text=self.text or None, content_description=self.description, class_name=f"android.widget.{self.kind}",
-            bbox=(40, top, SCREEN_WIDTH - 40, top + ROW_HEIGHT - 20), hint_text=self.hint,
-            is_checkable=self.checkable, is_checked=self.checked,
+            text=self.text or None,
+            content_description=self.description,
+            class_name=f"android.widget.{self.kind}",
+            bbox=(40, top, SCREEN_WIDTH - 40, top + ROW_HEIGHT - 20),
+            hint_text=self.hint,
+            is_checkable=self.checkable,
+            is_checked=self.checked,
             is_clickable=self.on_click is not None or self.field is not None,
-            is_long_clickable=self.on_long_press is not None, is_editable=self.field is not None,
-            is_focusable=self.field is not None, package_name=f"{PACKAGE}.{app.lower()}",
+            is_long_clickable=self.on_long_press is not None,
+            is_editable=self.field is not None,
+            is_focusable=self.field is not None,
+            package_name=f"{PACKAGE}.{app.lower()}",
             resource_name=f"{app.lower()}:id/{(self.field or self.kind).lower()}_{row}",
         )
 
@@ -85,8 +91,7 @@ class Screen:
         total = len(self.content(phone))
         before = self.offset
         step = ROWS_PER_PAGE - 1  # one row of overlap, as on a real list
-        self.offset = max(0, min(self.offset + (step if direction == "down" else -step),
-                                 max(0, total - ROWS_PER_PAGE)))
+        self.offset = max(0, min(self.offset + (step if direction == "down" else -step), max(0, total - ROWS_PER_PAGE)))
         return self.offset != before
 
     def on_enter(self, phone: Phone) -> None:
@@ -101,8 +106,9 @@ class ListScreen(Screen):
 
     scrollable = True
 
-    def __init__(self, app: str, title: str, rows: Callable[[Phone], list[Widget]],
-                 buttons: list[Widget] | None = None) -> None:
+    def __init__(
+        self, app: str, title: str, rows: Callable[[Phone], list[Widget]], buttons: list[Widget] | None = None
+    ) -> None:
         super().__init__()
         self.app, self._title, self._rows, self.buttons = app, title, rows, buttons or []
 
@@ -131,8 +137,14 @@ class FormScreen(Screen):
     """Editable fields and a submit button. ``submit`` returns an error message (shown on the form) or
     ``None`` on success, which closes the form."""
 
-    def __init__(self, app: str, title: str, fields: list[FormField], submit_label: str,
-                 submit: Callable[[Phone, dict[str, str]], str | None]) -> None:
+    def __init__(
+        self,
+        app: str,
+        title: str,
+        fields: list[FormField],
+        submit_label: str,
+        submit: Callable[[Phone, dict[str, str]], str | None],
+    ) -> None:
         super().__init__()
         self.app, self._title, self.fields = app, title, fields
         self.submit_label, self._submit = submit_label, submit
@@ -150,8 +162,10 @@ class FormScreen(Screen):
                 f.value = text if clear else f.value + text
 
     def content(self, phone: Phone) -> list[Widget]:
-        widgets = [self._choice_button(f) if f.choices else Widget(f.value, kind="EditText", field=f.key, hint=f.hint)
-                   for f in self.fields]
+        widgets = [
+            self._choice_button(f) if f.choices else Widget(f.value, kind="EditText", field=f.key, hint=f.hint)
+            for f in self.fields
+        ]
         if self.error:
             widgets.append(Widget(f"Error: {self.error}"))
         widgets.append(Widget(self.submit_label, kind="Button", on_click=self._do_submit))
@@ -163,8 +177,13 @@ class FormScreen(Screen):
 
     def _choice_button(self, form_field: FormField) -> Widget:
         def choose(phone: Phone) -> None:
-            phone.push(Dialog(self.app, f"Choose {form_field.hint.lower()}",
-                              [(c, _setter(form_field, c)) for c in form_field.choices]))
+            phone.push(
+                Dialog(
+                    self.app,
+                    f"Choose {form_field.hint.lower()}",
+                    [(c, _setter(form_field, c)) for c in form_field.choices],
+                )
+            )
 
         return Widget(f"{form_field.hint}: {form_field.value}", kind="Button", on_click=choose)
 
@@ -177,8 +196,9 @@ class FormScreen(Screen):
 class DetailScreen(Screen):
     """Read-only lines and action buttons."""
 
-    def __init__(self, app: str, title: Callable[[Phone], str], lines: Callable[[Phone], list[str]],
-                 buttons: list[Widget]) -> None:
+    def __init__(
+        self, app: str, title: Callable[[Phone], str], lines: Callable[[Phone], list[str]], buttons: list[Widget]
+    ) -> None:
         super().__init__()
         self.app, self._title, self._lines, self.buttons = app, title, lines, buttons
 
@@ -228,8 +248,9 @@ class Toggle:
 class ToggleScreen(Screen):
     """Switches bound to boolean settings, plus optional links to sub-screens."""
 
-    def __init__(self, app: str, title: str, toggles: list[Toggle],
-                 links: list[tuple[str, Callable[[], Screen]]] | None = None) -> None:
+    def __init__(
+        self, app: str, title: str, toggles: list[Toggle], links: list[tuple[str, Callable[[], Screen]]] | None = None
+    ) -> None:
         super().__init__()
         self.app, self._title, self.toggles, self.links = app, title, toggles, links or []
 
@@ -238,8 +259,10 @@ class ToggleScreen(Screen):
 
     def content(self, phone: Phone) -> list[Widget]:
         settings: dict[str, Any] = phone.data.settings
-        widgets = [Widget(t.label, kind="Switch", checkable=True, checked=bool(settings[t.key]),
-                          on_click=_toggle(t.key)) for t in self.toggles]
+        widgets = [
+            Widget(t.label, kind="Switch", checkable=True, checked=bool(settings[t.key]), on_click=_toggle(t.key))
+            for t in self.toggles
+        ]
         widgets += [Widget(label, kind="TextView", on_click=_opener(make)) for label, make in self.links]
         return widgets
 

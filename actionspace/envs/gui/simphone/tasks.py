@@ -9,9 +9,9 @@ taken) and ``tear_down``. ``oracle_plan`` gives the UI-level plan the oracle fol
 from __future__ import annotations
 
 import hashlib
-from abc import ABC, abstractmethod
 import json
 import random
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Literal
 
 from actionspace.envs.gui.schema import JSONAction
@@ -222,8 +222,12 @@ class SetBrightness(Task):
         return float(phone.data.settings["brightness"] == self.params["level"])
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Settings"), Tap("Display"),
-                Adjust("Brightness:", self.params["level"], "Increase brightness", "Decrease brightness"), finish()]
+        return [
+            open_app("Settings"),
+            Tap("Display"),
+            Adjust("Brightness:", self.params["level"], "Increase brightness", "Decrease brightness"),
+            finish(),
+        ]
 
 
 @register
@@ -258,8 +262,14 @@ class AddContact(Task):
         return float(contact is not None and digits(contact.phone) == digits(self.params["phone"]))
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Contacts"), Tap("Add contact"), Type("Name", self.params["name"]),
-                Type("Phone", self.params["phone"]), Tap("Save"), finish()]
+        return [
+            open_app("Contacts"),
+            Tap("Add contact"),
+            Type("Name", self.params["name"]),
+            Type("Phone", self.params["phone"]),
+            Tap("Save"),
+            finish(),
+        ]
 
 
 class _ExistingContact(Task):
@@ -303,8 +313,14 @@ class UpdateContactPhone(_ExistingContact):
         return float(contact is not None and digits(contact.phone) == digits(self.params["phone"]))
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Contacts"), Tap(self.params["name"]), Tap("Edit"), Type("Phone", self.params["phone"]),
-                Tap("Save"), finish()]
+        return [
+            open_app("Contacts"),
+            Tap(self.params["name"]),
+            Tap("Edit"),
+            Type("Phone", self.params["phone"]),
+            Tap("Save"),
+            finish(),
+        ]
 
 
 @register
@@ -316,8 +332,13 @@ class AnswerContactPhone(_ExistingContact):
         return float(phone.answer is not None and digits(phone.answer) == digits(self.params["old_phone"]))
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Contacts"), Tap(self.params["name"]), Read("Phone:", "phone"),
-                Do(JSONAction("answer", text="$phone")), finish()]
+        return [
+            open_app("Contacts"),
+            Tap(self.params["name"]),
+            Read("Phone:", "phone"),
+            Do(JSONAction("answer", text="$phone")),
+            finish(),
+        ]
 
 
 # Messages ------------------------------------------------------------------------------------------
@@ -329,8 +350,12 @@ class _MessageTask(_ExistingContact):
         return super().generate_random_params(rng) | {"text": phrase(rng)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(any(m.outgoing and m.contact == self.params["name"] and same_text(m.text, self.params["text"])
-                         for m in phone.data.messages))
+        return float(
+            any(
+                m.outgoing and m.contact == self.params["name"] and same_text(m.text, self.params["text"])
+                for m in phone.data.messages
+            )
+        )
 
 
 @register
@@ -339,19 +364,31 @@ class SendMessage(_MessageTask):
     complexity = 3.0
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Messages"), Tap("New message"), Type("To", self.params["name"]),
-                Type("Message", self.params["text"]), Tap("Send"), finish()]
+        return [
+            open_app("Messages"),
+            Tap("New message"),
+            Type("To", self.params["name"]),
+            Type("Message", self.params["text"]),
+            Tap("Send"),
+            finish(),
+        ]
 
 
 @register
 class MessageFromContactCard(_MessageTask):
-    template = "Open the contact card of {name} and send them \"{text}\"."
+    template = 'Open the contact card of {name} and send them "{text}".'
     complexity = 3.0
     app_names = ("Contacts", "Messages")
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Contacts"), Tap(self.params["name"]), Tap("Send message"),
-                Type("Message", self.params["text"]), Tap("Send"), finish()]
+        return [
+            open_app("Contacts"),
+            Tap(self.params["name"]),
+            Tap("Send message"),
+            Type("Message", self.params["text"]),
+            Tap("Send"),
+            finish(),
+        ]
 
 
 @register
@@ -364,8 +401,14 @@ class ReplyToConversation(_MessageTask):
         phone.data.messages.append(Message(self.params["name"], "Are you free later?", outgoing=False))
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Messages"), Tap(f"{self.params['name']}:", "prefix"), Tap("Reply"),
-                Type("Message", self.params["text"]), Tap("Send"), finish()]
+        return [
+            open_app("Messages"),
+            Tap(f"{self.params['name']}:", "prefix"),
+            Tap("Reply"),
+            Type("Message", self.params["text"]),
+            Tap("Send"),
+            finish(),
+        ]
 
 
 @register
@@ -378,7 +421,9 @@ class DeleteConversation(_MessageTask):
         phone.data.messages.append(Message(self.params["name"], "Call me back", outgoing=False))
 
     def is_successful(self, phone: Phone) -> float:
-        return float(all(m.contact != self.params["name"] for m in phone.data.messages) and len(phone.data.messages) > 0)
+        return float(
+            all(m.contact != self.params["name"] for m in phone.data.messages) and len(phone.data.messages) > 0
+        )
 
     def oracle_plan(self) -> list[Intent]:
         return [open_app("Messages"), Tap(f"{self.params['name']}:", "prefix", long=True), Tap("Delete"), finish()]
@@ -409,8 +454,14 @@ class CreateAlarm(_AlarmTask):
         return float(any(a.enabled for a in self.alarms(phone)))
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Clock"), Tap("Add alarm"), Type("Hour", str(self.params["hour"])),
-                Type("Minute", str(self.params["minute"])), Tap("Save"), finish()]
+        return [
+            open_app("Clock"),
+            Tap("Add alarm"),
+            Type("Hour", str(self.params["hour"])),
+            Type("Minute", str(self.params["minute"])),
+            Tap("Save"),
+            finish(),
+        ]
 
 
 @register
@@ -474,12 +525,19 @@ class AddEvent(Task):
         return {"title": phrase(rng, 2), "date": random_date(rng)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(any(same_text(e.title, self.params["title"]) and e.date == self.params["date"]
-                         for e in phone.data.events))
+        return float(
+            any(same_text(e.title, self.params["title"]) and e.date == self.params["date"] for e in phone.data.events)
+        )
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Calendar"), Tap("Add event"), Type("Title", self.params["title"]),
-                Type("Date (YYYY-MM-DD)", self.params["date"]), Tap("Save"), finish()]
+        return [
+            open_app("Calendar"),
+            Tap("Add event"),
+            Type("Title", self.params["title"]),
+            Type("Date (YYYY-MM-DD)", self.params["date"]),
+            Tap("Save"),
+            finish(),
+        ]
 
 
 class _ExistingEvent(AddEvent):
@@ -513,8 +571,13 @@ class RenameEvent(_ExistingEvent):
         return super().generate_random_params(rng) | {"new_title": phrase(rng, 2)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(any(same_text(e.title, self.params["new_title"]) and e.date == self.params["date"]
-                         for e in phone.data.events) and len(phone.data.events) == self.count)
+        return float(
+            any(
+                same_text(e.title, self.params["new_title"]) and e.date == self.params["date"]
+                for e in phone.data.events
+            )
+            and len(phone.data.events) == self.count
+        )
 
     def oracle_plan(self) -> list[Intent]:
         return self.plan_to_event() + [Tap("Edit"), Type("Title", self.params["new_title"]), Tap("Save"), finish()]
@@ -530,12 +593,21 @@ class MoveEvent(_ExistingEvent):
         return super().generate_random_params(rng) | {"new_date": random_date(rng)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(any(same_text(e.title, self.params["title"]) and e.date == self.params["new_date"]
-                         for e in phone.data.events) and len(phone.data.events) == self.count)
+        return float(
+            any(
+                same_text(e.title, self.params["title"]) and e.date == self.params["new_date"]
+                for e in phone.data.events
+            )
+            and len(phone.data.events) == self.count
+        )
 
     def oracle_plan(self) -> list[Intent]:
-        return self.plan_to_event() + [Tap("Edit"), Type("Date (YYYY-MM-DD)", self.params["new_date"]), Tap("Save"),
-                                       finish()]
+        return self.plan_to_event() + [
+            Tap("Edit"),
+            Type("Date (YYYY-MM-DD)", self.params["new_date"]),
+            Tap("Save"),
+            finish(),
+        ]
 
 
 # Notes ---------------------------------------------------------------------------------------------
@@ -550,12 +622,22 @@ class CreateNote(Task):
         return {"title": phrase(rng, 2), "body": phrase(rng, 4)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(any(same_text(n.title, self.params["title"]) and same_text(n.body, self.params["body"])
-                         for n in phone.data.notes))
+        return float(
+            any(
+                same_text(n.title, self.params["title"]) and same_text(n.body, self.params["body"])
+                for n in phone.data.notes
+            )
+        )
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Notes"), Tap("New note"), Type("Title", self.params["title"]), Type("Body", self.params["body"]),
-                Tap("Save"), finish()]
+        return [
+            open_app("Notes"),
+            Tap("New note"),
+            Type("Title", self.params["title"]),
+            Type("Body", self.params["body"]),
+            Tap("Save"),
+            finish(),
+        ]
 
 
 @register
@@ -568,8 +650,10 @@ class DeleteNote(CreateNote):
         self.count = len(phone.data.notes)
 
     def is_successful(self, phone: Phone) -> float:
-        return float(len(phone.data.notes) == self.count - 1
-                     and all(not same_text(n.title, self.params["title"]) for n in phone.data.notes))
+        return float(
+            len(phone.data.notes) == self.count - 1
+            and all(not same_text(n.title, self.params["title"]) for n in phone.data.notes)
+        )
 
     def oracle_plan(self) -> list[Intent]:
         return [open_app("Notes"), Tap(self.params["title"]), Tap("Delete"), Tap("Delete"), finish()]
@@ -585,29 +669,50 @@ class EditNote(DeleteNote):
         return super().generate_random_params(rng) | {"new_body": phrase(rng, 4)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(len(phone.data.notes) == self.count and any(
-            same_text(n.title, self.params["title"]) and same_text(n.body, self.params["new_body"])
-            for n in phone.data.notes))
+        return float(
+            len(phone.data.notes) == self.count
+            and any(
+                same_text(n.title, self.params["title"]) and same_text(n.body, self.params["new_body"])
+                for n in phone.data.notes
+            )
+        )
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Notes"), Tap(self.params["title"]), Tap("Edit"), Type("Body", self.params["new_body"]),
-                Tap("Save"), finish()]
+        return [
+            open_app("Notes"),
+            Tap(self.params["title"]),
+            Tap("Edit"),
+            Type("Body", self.params["new_body"]),
+            Tap("Save"),
+            finish(),
+        ]
 
 
 # Expenses ------------------------------------------------------------------------------------------
 def expense_params(rng: random.Random, suffix: str = "") -> dict[str, Any]:
-    return {f"name{suffix}": phrase(rng, 2), f"amount{suffix}": f"{rng.randint(1, 300)}.{rng.choice(['00', '50', '99'])}",
-            f"category{suffix}": rng.choice(EXPENSE_CATEGORIES)}
+    return {
+        f"name{suffix}": phrase(rng, 2),
+        f"amount{suffix}": f"{rng.randint(1, 300)}.{rng.choice(['00', '50', '99'])}",
+        f"category{suffix}": rng.choice(EXPENSE_CATEGORIES),
+    }
 
 
 def has_expense(phone: Phone, name: str, amount: str, category: str) -> bool:
-    return any(same_text(e.name, name) and abs(e.amount - float(amount)) < 0.005 and e.category == category
-               for e in phone.data.expenses)
+    return any(
+        same_text(e.name, name) and abs(e.amount - float(amount)) < 0.005 and e.category == category
+        for e in phone.data.expenses
+    )
 
 
 def expense_plan(name: str, amount: str, category: str) -> list[Intent]:
-    return [Tap("Add expense"), Type("Name", name), Type("Amount", amount), Tap("Category:", "prefix"),
-            Tap(category), Tap("Save")]
+    return [
+        Tap("Add expense"),
+        Type("Name", name),
+        Type("Amount", amount),
+        Tap("Category:", "prefix"),
+        Tap(category),
+        Tap("Save"),
+    ]
 
 
 @register
@@ -624,13 +729,16 @@ class AddExpense(Task):
         return float(has_expense(phone, self.params["name"], self.params["amount"], self.params["category"]))
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Expenses")] + expense_plan(self.params["name"], self.params["amount"],
-                                                     self.params["category"]) + [finish()]
+        return (
+            [open_app("Expenses")]
+            + expense_plan(self.params["name"], self.params["amount"], self.params["category"])
+            + [finish()]
+        )
 
 
 @register
 class AddTwoExpenses(Task):
-    template = ("Record two expenses: {name} of ${amount} in {category}, and {name2} of ${amount2} in {category2}.")
+    template = "Record two expenses: {name} of ${amount} in {category}, and {name2} of ${amount2} in {category2}."
     complexity = 8.0
     app_names = ("Expenses",)
 
@@ -640,13 +748,19 @@ class AddTwoExpenses(Task):
 
     def is_successful(self, phone: Phone) -> float:
         p = self.params
-        return float(has_expense(phone, p["name"], p["amount"], p["category"])
-                     and has_expense(phone, p["name2"], p["amount2"], p["category2"]))
+        return float(
+            has_expense(phone, p["name"], p["amount"], p["category"])
+            and has_expense(phone, p["name2"], p["amount2"], p["category2"])
+        )
 
     def oracle_plan(self) -> list[Intent]:
         p = self.params
-        return ([open_app("Expenses")] + expense_plan(p["name"], p["amount"], p["category"])
-                + expense_plan(p["name2"], p["amount2"], p["category2"]) + [finish()])
+        return (
+            [open_app("Expenses")]
+            + expense_plan(p["name"], p["amount"], p["category"])
+            + expense_plan(p["name2"], p["amount2"], p["category2"])
+            + [finish()]
+        )
 
 
 @register
@@ -681,8 +795,13 @@ class CreateFolder(Task):
         return float(self.params["folder"] in phone.data.folders)
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Files"), Tap("New folder"), Type("Folder name", self.params["folder"]), Tap("Create"),
-                finish()]
+        return [
+            open_app("Files"),
+            Tap("New folder"),
+            Type("Folder name", self.params["folder"]),
+            Tap("Create"),
+            finish(),
+        ]
 
 
 class _ExistingFile(Task):
@@ -759,8 +878,10 @@ class OpenApp(Task):
 
 @register
 class AddThreeContactsThenMessage(Task):
-    template = ('Add three contacts: {name} ({phone}), {name2} ({phone2}) and {name3} ({phone3}); then send '
-                '{name} the message "{text}".')
+    template = (
+        "Add three contacts: {name} ({phone}), {name2} ({phone2}) and {name3} ({phone3}); then send "
+        '{name} the message "{text}".'
+    )
     complexity = 9.5
     app_names = ("Contacts", "Messages")
 
@@ -770,15 +891,25 @@ class AddThreeContactsThenMessage(Task):
         while len(names) < 3:
             names.add(new_name(rng))
         first, second, third = sorted(names)
-        return {"name": first, "phone": random_phone(rng), "name2": second, "phone2": random_phone(rng),
-                "name3": third, "phone3": random_phone(rng), "text": phrase(rng)}
+        return {
+            "name": first,
+            "phone": random_phone(rng),
+            "name2": second,
+            "phone2": random_phone(rng),
+            "name3": third,
+            "phone3": random_phone(rng),
+            "text": phrase(rng),
+        }
 
     def contacts(self) -> list[AddContact]:
-        return [AddContact({"name": self.params[f"name{i}"], "phone": self.params[f"phone{i}"]}) for i in ("", "2", "3")]
+        return [
+            AddContact({"name": self.params[f"name{i}"], "phone": self.params[f"phone{i}"]}) for i in ("", "2", "3")
+        ]
 
     def is_successful(self, phone: Phone) -> float:
-        return float(all(task.is_successful(phone) for task in self.contacts())
-                     and _MessageTask.is_successful(self, phone))
+        return float(
+            all(task.is_successful(phone) for task in self.contacts()) and _MessageTask.is_successful(self, phone)
+        )
 
     def oracle_plan(self) -> list[Intent]:
         plan: list[Intent] = [open_app("Contacts")]
@@ -803,8 +934,10 @@ class AddContactThenMessage(Task):
 
     def oracle_plan(self) -> list[Intent]:
         p = self.params
-        return (AddContact({"name": p["name"], "phone": p["phone"]}).oracle_plan()[:-1]
-                + SendMessage({"name": p["name"], "text": p["text"]}).oracle_plan())
+        return (
+            AddContact({"name": p["name"], "phone": p["phone"]}).oracle_plan()[:-1]
+            + SendMessage({"name": p["name"], "text": p["text"]}).oracle_plan()
+        )
 
 
 @register
@@ -814,13 +947,27 @@ class NoteWithContactPhone(_ExistingContact):
     app_names = ("Contacts", "Notes")
 
     def is_successful(self, phone: Phone) -> float:
-        return float(any(same_text(n.title, self.params["name"]) and digits(n.body) == digits(self.params["old_phone"])
-                         and digits(n.body) != "" for n in phone.data.notes))
+        return float(
+            any(
+                same_text(n.title, self.params["name"])
+                and digits(n.body) == digits(self.params["old_phone"])
+                and digits(n.body) != ""
+                for n in phone.data.notes
+            )
+        )
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Contacts"), Tap(self.params["name"]), Read("Phone:", "phone"), open_app("Notes"),
-                Tap("New note"), Type("Title", self.params["name"]), Type("Body", Recall("phone")), Tap("Save"),
-                finish()]
+        return [
+            open_app("Contacts"),
+            Tap(self.params["name"]),
+            Read("Phone:", "phone"),
+            open_app("Notes"),
+            Tap("New note"),
+            Type("Title", self.params["name"]),
+            Type("Body", Recall("phone")),
+            Tap("Save"),
+            finish(),
+        ]
 
 
 @register
@@ -838,5 +985,3 @@ class AlarmAndWifiOff(CreateAlarm):
 
     def oracle_plan(self) -> list[Intent]:
         return super().oracle_plan()[:-1] + [open_app("Settings"), SetSwitch("Wi-Fi", False), finish()]
-
-

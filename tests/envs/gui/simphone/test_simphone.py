@@ -66,14 +66,17 @@ def test_success_is_judged_from_state_not_actions():
     assert terminated and not info["success"] and reward == 0.0
 
 
-@pytest.mark.parametrize(("action", "reason"), [
-    ("I think I should tap the button", "no JSON object"),
-    ('{"action_type": "click", "index": 99}', "out of range"),
-    ('{"action_type": "open_app", "app_name": "Tetris"}', "no app named"),
-    ('{"action_type": "input_text", "text": "hi"}', "no field is focused"),
-    ('{"action_type": "click", "x": 5000, "y": 1}', "off the screen"),
-    ({"action_type": "fly"}, "unknown action_type"),
-])
+@pytest.mark.parametrize(
+    ("action", "reason"),
+    [
+        ("I think I should tap the button", "no JSON object"),
+        ('{"action_type": "click", "index": 99}', "out of range"),
+        ('{"action_type": "open_app", "app_name": "Tetris"}', "no app named"),
+        ('{"action_type": "input_text", "text": "hi"}', "no field is focused"),
+        ('{"action_type": "click", "x": 5000, "y": 1}', "off the screen"),
+        ({"action_type": "fly"}, "unknown action_type"),
+    ],
+)
 def test_invalid_actions_are_penalised_steps_not_crashes(action, reason):
     env = SimPhoneEnv(SimPhoneConfig(invalid_action_penalty=0.1, max_steps=3))
     env.reset(seed=0, options={"task": "AddContact"})
