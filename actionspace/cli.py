@@ -98,7 +98,7 @@ def _load_layers() -> None:
     import actionspace.trainers  # noqa: F401
 
 
-def load_train_config(path: str, overrides: list[str]) -> tuple[type, Any, str]:
+def load_train_config(path: str, overrides: list[str]) -> tuple[Any, Any, str]:
     """Reads a recipe: the ``trainer:`` key picks the trainer class, the rest fills its config class."""
     from actionspace.core.registry import TRAINERS
 

@@ -180,9 +180,14 @@ def field_docs(cls: type) -> dict[str, str]:
     return docs
 
 
-@cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+_TYPE_HINTS: dict[Any, dict[str, Any]] = {}
+
+
+def _type_hints(cls: Any) -> dict[str, Any]:
+    """Resolved annotations of a dataclass (string annotations under `from __future__ import annotations`)."""
+    if cls not in _TYPE_HINTS:
+        _TYPE_HINTS[cls] = typing.get_type_hints(cls)
+    return _TYPE_HINTS[cls]
 
 
 def _type_name(hint: Any) -> str:

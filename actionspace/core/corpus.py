@@ -68,7 +68,7 @@ def generate_corpus(num_lines: int = 20000, seed: int = 0) -> Iterator[str]:
             sentence = " ".join(rng.choice(words) for _ in range(rng.randint(4, 16)))
             yield sentence.capitalize() + rng.choice([".", "?", "!", ":"])
         elif kind == 1:
-            action = {"action_type": rng.choice(ACTION_TYPES)}
+            action: dict[str, object] = {"action_type": rng.choice(ACTION_TYPES)}
             extra = rng.choice(["index", "text", "direction", "app_name", "goal_status", "x"])
             if extra == "index":
                 action["index"] = rng.randint(0, 60)

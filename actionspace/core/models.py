@@ -108,6 +108,7 @@ def load_model(config: ModelConfig) -> tuple[torch.nn.Module, Any]:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     dtype = getattr(torch, config.dtype)
+    model: Any
     if config.path is not None:
         # local_files_only: a user's path must never turn into a hub download.
         tokenizer = AutoTokenizer.from_pretrained(config.path, local_files_only=True)

@@ -307,7 +307,7 @@ class Run:
         if self.config.dir is not None:
             return Path(self.config.dir)
         # Every process must agree on the timestamped directory: the main process picks it.
-        choice = [None]
+        choice: list[str | None] = [None]
         if self.is_main:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             candidate = Path(self.config.root) / self.config.name / stamp

@@ -96,7 +96,7 @@ class EnvPool:
             final_observation, final_info = observation, info
             observation, info = self.envs[index].reset()
             info = dict(info) | {"final_observation": final_observation, "final_info": final_info}
-        return observation, reward, terminated, truncated, info
+        return observation, float(reward), terminated, truncated, info
 
     def _replace(self, index: int) -> None:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import torch
 
@@ -51,7 +51,8 @@ class HFEngine:
             if params.temperature > 0
             else {"do_sample": False}
         )
-        output = self.model.generate(
+        model: Any = self.model  # a transformers model (nn.Module has no generate in its type)
+        output = model.generate(
             **encoded,
             max_new_tokens=params.max_new_tokens,
             eos_token_id=tokenizer.eos_token_id,
@@ -68,7 +69,7 @@ class HFEngine:
         generations = []
         for row in range(new_tokens.shape[0]):
             ids = new_tokens[row].tolist()
-            finish = "length"
+            finish: Literal["stop", "length"] = "length"
             if tokenizer.eos_token_id in ids:
                 ids = ids[: ids.index(tokenizer.eos_token_id) + 1]
                 finish = "stop"

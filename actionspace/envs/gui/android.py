@@ -234,7 +234,9 @@ class AndroidEnvAdapter(gym.Env):
         self.templates: list[str] = ["android_env_task"]
         self._env = self._load()
         self.elements: list[UIElement] = []
-        self.goal, self.task, self.answer = "", None, None
+        self.goal = ""
+        self.task: Any = None
+        self.answer: str | None = None
         self.history: list[str] = []
         self.steps, self.episode_reward, self.device_done = 0, 0.0, False
 

@@ -110,7 +110,8 @@ class MiniWoBAdapter(gym.Env):
         self._task: str | None = None
         self.elements: list[UIElement] = []
         self.refs: list[int] = []
-        self.goal, self.history, self.steps = "", [], 0
+        self.goal, self.steps = "", 0
+        self.history: list[str] = []
         self._rng = np.random.default_rng()
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):

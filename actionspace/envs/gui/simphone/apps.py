@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from actionspace.envs.gui.simphone.data import EXPENSE_CATEGORIES, Alarm, Contact, Event, Expense, Message, Note, digits
@@ -35,6 +36,13 @@ def button(label: str, on_click: Callable[[Phone], None]) -> Widget:
 
 def opens(make: Callable[[], Screen]) -> Callable[[Phone], None]:
     return lambda phone: phone.push(make())
+
+
+def launch(app: str) -> Callable[[Phone], None]:
+    def open_it(phone: Phone) -> None:
+        phone.open_app(app)
+
+    return open_it
 
 
 def confirm(app: str, message: str, action: Callable[[Phone], None]) -> Callable[[Phone], None]:
@@ -86,7 +94,7 @@ def contacts_main() -> Screen:
         "Contacts",
         "Contacts",
         lambda phone: [
-            Widget(c.name, on_click=opens(lambda c=c: contact_detail(c)))
+            Widget(c.name, on_click=opens(partial(contact_detail, c)))
             for c in sorted(phone.data.contacts, key=lambda c: c.name)
         ],
         [button("Add contact", opens(lambda: contact_form(None)))],
@@ -143,11 +151,11 @@ def messages_main() -> Screen:
         return [
             Widget(
                 f"{name}: {m.text}",
-                on_click=opens(lambda name=name: conversation(name)),
+                on_click=opens(partial(conversation, name)),
                 on_long_press=confirm(
                     "Messages",
                     f"Delete conversation with {name}?",
-                    lambda phone, name=name: _delete_conversation(phone, name),
+                    partial(_delete_conversation, name=name),
                 ),
             )
             for name, m in sorted(latest.items())
@@ -192,7 +200,7 @@ def clock_main() -> Screen:
         "Clock",
         "Alarms",
         lambda phone: [
-            Widget(label(a), on_click=opens(lambda a=a: alarm_detail(a)))
+            Widget(label(a), on_click=opens(partial(alarm_detail, a)))
             for a in sorted(phone.data.alarms, key=lambda a: (a.hour, a.minute))
         ],
         [button("Add alarm", opens(alarm_form))],
@@ -252,7 +260,7 @@ def calendar_main() -> Screen:
         "Calendar",
         "Events",
         lambda phone: [
-            Widget(f"{e.date} {e.title}", on_click=opens(lambda e=e: event_detail(e)))
+            Widget(f"{e.date} {e.title}", on_click=opens(partial(event_detail, e)))
             for e in sorted(phone.data.events, key=lambda e: (e.date, e.title))
         ],
         [button("Add event", opens(lambda: event_form(None)))],
@@ -325,7 +333,7 @@ def notes_main() -> Screen:
     return ListScreen(
         "Notes",
         "Notes",
-        lambda phone: [Widget(n.title, on_click=opens(lambda n=n: note_detail(n))) for n in phone.data.notes],
+        lambda phone: [Widget(n.title, on_click=opens(partial(note_detail, n))) for n in phone.data.notes],
         [button("New note", opens(lambda: note_form(None)))],
     )
 
@@ -368,7 +376,7 @@ AMOUNT = re.compile(r"\d+(\.\d{1,2})?")
 def expenses_main() -> Screen:
     def rows(phone: Phone) -> list[Widget]:
         return [
-            Widget(f"{e.name} ${e.amount:.2f} {e.category}", on_click=opens(lambda e=e: expense_detail(e)))
+            Widget(f"{e.name} ${e.amount:.2f} {e.category}", on_click=opens(partial(expense_detail, e)))
             for e in phone.data.expenses
         ]
 
@@ -422,7 +430,7 @@ def files_main() -> Screen:
         "Files",
         "Files",
         lambda phone: [
-            Widget(f"{name} ({len(files)})", on_click=opens(lambda name=name: folder_screen(name)))
+            Widget(f"{name} ({len(files)})", on_click=opens(partial(folder_screen, name)))
             for name, files in sorted(phone.data.folders.items())
         ],
         [button("New folder", opens(folder_form))],
@@ -447,8 +455,8 @@ def folder_screen(folder: str) -> Screen:
         return [
             Widget(
                 f,
-                on_click=opens(lambda f=f: file_detail(folder, f)),
-                on_long_press=confirm("Files", f"Delete {f}?", lambda phone, f=f: _delete_file(phone, folder, f)),
+                on_click=opens(partial(file_detail, folder, f)),
+                on_long_press=confirm("Files", f"Delete {f}?", partial(_delete_file, folder=folder, name=f)),
             )
             for f in phone.data.folders.get(folder, [])
         ]
@@ -512,10 +520,9 @@ def home_screen() -> Screen:
         name, app = "Home", "Launcher"
 
         def content(self, phone: Phone) -> list[Widget]:
-            return [
-                Widget(a, kind="ImageButton", description=f"{a} app", on_click=lambda p, a=a: p.open_app(a))
-                for a in DOCK
-            ] + [button("All apps", opens(app_drawer))]
+            return [Widget(a, kind="ImageButton", description=f"{a} app", on_click=launch(a)) for a in DOCK] + [
+                button("All apps", opens(app_drawer))
+            ]
 
     return Home()
 
@@ -524,5 +531,5 @@ def app_drawer() -> Screen:
     return ListScreen(
         "Launcher",
         "All apps",
-        lambda phone: [Widget(a, kind="ImageButton", on_click=lambda p, a=a: p.open_app(a)) for a in sorted(APPS)],
+        lambda phone: [Widget(a, kind="ImageButton", on_click=launch(a)) for a in sorted(APPS)],
     )

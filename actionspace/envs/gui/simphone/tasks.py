@@ -135,6 +135,19 @@ def ensure_contact(phone: Phone, name: str, number: str) -> Contact:
     return contact
 
 
+def has_contact(phone: Phone, name: str, number: str) -> bool:
+    contact = phone.data.contact(name)
+    return contact is not None and digits(contact.phone) == digits(number)
+
+
+def sent_message(phone: Phone, name: str, text: str) -> bool:
+    return any(m.outgoing and m.contact == name and same_text(m.text, text) for m in phone.data.messages)
+
+
+def has_event(phone: Phone, title: str, date: str) -> bool:
+    return any(same_text(e.title, title) and e.date == date for e in phone.data.events)
+
+
 def same_text(a: str | None, b: str) -> bool:
     return (a or "").strip().lower() == b.strip().lower()
 
@@ -145,7 +158,7 @@ class _Switch(Task):
     label: ClassVar[str]
     on: ClassVar[bool]
     complexity = 1.5
-    app_names = ("Settings",)
+    app_names: ClassVar[tuple[str, ...]] = ("Settings",)
 
     def initialize_task(self, phone: Phone) -> None:
         phone.data.settings[self.key] = not self.on
@@ -191,7 +204,7 @@ class AirplaneModeOn(_Switch):
 class WifiOffBluetoothOn(Task):
     template = "Turn off Wi-Fi and turn on Bluetooth."
     complexity = 2.0
-    app_names = ("Settings",)
+    app_names: ClassVar[tuple[str, ...]] = ("Settings",)
 
     def initialize_task(self, phone: Phone) -> None:
         phone.data.settings.update(wifi=True, bluetooth=False)
@@ -207,7 +220,7 @@ class WifiOffBluetoothOn(Task):
 class SetBrightness(Task):
     template = "Set the screen brightness to {level}."
     complexity = 5.0
-    app_names = ("Settings",)
+    app_names: ClassVar[tuple[str, ...]] = ("Settings",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -243,7 +256,8 @@ class DarkModeAndBrightness(SetBrightness):
         return float(super().is_successful(phone) and phone.data.settings["dark_mode"])
 
     def oracle_plan(self) -> list[Intent]:
-        return [open_app("Settings"), SetSwitch("Dark mode", True)] + super().oracle_plan()[1:]
+        plan: list[Intent] = [open_app("Settings"), SetSwitch("Dark mode", True)]
+        return plan + super().oracle_plan()[1:]
 
 
 # Contacts ------------------------------------------------------------------------------------------
@@ -251,15 +265,14 @@ class DarkModeAndBrightness(SetBrightness):
 class AddContact(Task):
     template = "Add a contact named {name} with phone number {phone}."
     complexity = 3.0
-    app_names = ("Contacts",)
+    app_names: ClassVar[tuple[str, ...]] = ("Contacts",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         return {"name": new_name(rng), "phone": random_phone(rng)}
 
     def is_successful(self, phone: Phone) -> float:
-        contact = phone.data.contact(self.params["name"])
-        return float(contact is not None and digits(contact.phone) == digits(self.params["phone"]))
+        return float(has_contact(phone, self.params["name"], self.params["phone"]))
 
     def oracle_plan(self) -> list[Intent]:
         return [
@@ -273,7 +286,7 @@ class AddContact(Task):
 
 
 class _ExistingContact(Task):
-    app_names = ("Contacts",)
+    app_names: ClassVar[tuple[str, ...]] = ("Contacts",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -343,19 +356,14 @@ class AnswerContactPhone(_ExistingContact):
 
 # Messages ------------------------------------------------------------------------------------------
 class _MessageTask(_ExistingContact):
-    app_names = ("Messages",)
+    app_names: ClassVar[tuple[str, ...]] = ("Messages",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         return super().generate_random_params(rng) | {"text": phrase(rng)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(
-            any(
-                m.outgoing and m.contact == self.params["name"] and same_text(m.text, self.params["text"])
-                for m in phone.data.messages
-            )
-        )
+        return float(sent_message(phone, self.params["name"], self.params["text"]))
 
 
 @register
@@ -378,7 +386,7 @@ class SendMessage(_MessageTask):
 class MessageFromContactCard(_MessageTask):
     template = 'Open the contact card of {name} and send them "{text}".'
     complexity = 3.0
-    app_names = ("Contacts", "Messages")
+    app_names: ClassVar[tuple[str, ...]] = ("Contacts", "Messages")
 
     def oracle_plan(self) -> list[Intent]:
         return [
@@ -431,7 +439,7 @@ class DeleteConversation(_MessageTask):
 
 # Clock ---------------------------------------------------------------------------------------------
 class _AlarmTask(Task):
-    app_names = ("Clock",)
+    app_names: ClassVar[tuple[str, ...]] = ("Clock",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -518,16 +526,14 @@ class DeleteAlarm(_ExistingAlarm):
 class AddEvent(Task):
     template = 'Add a calendar event "{title}" on {date}.'
     complexity = 3.0
-    app_names = ("Calendar",)
+    app_names: ClassVar[tuple[str, ...]] = ("Calendar",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         return {"title": phrase(rng, 2), "date": random_date(rng)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(
-            any(same_text(e.title, self.params["title"]) and e.date == self.params["date"] for e in phone.data.events)
-        )
+        return float(has_event(phone, self.params["title"], self.params["date"]))
 
     def oracle_plan(self) -> list[Intent]:
         return [
@@ -555,7 +561,9 @@ class DeleteEvent(_ExistingEvent):
     complexity = 2.5
 
     def is_successful(self, phone: Phone) -> float:
-        return float(len(phone.data.events) == self.count - 1 and not AddEvent.is_successful(self, phone))
+        return float(
+            len(phone.data.events) == self.count - 1 and not has_event(phone, self.params["title"], self.params["date"])
+        )
 
     def oracle_plan(self) -> list[Intent]:
         return self.plan_to_event() + [Tap("Delete"), Tap("Delete"), finish()]
@@ -615,7 +623,7 @@ class MoveEvent(_ExistingEvent):
 class CreateNote(Task):
     template = 'Create a note titled "{title}" that says "{body}".'
     complexity = 3.0
-    app_names = ("Notes",)
+    app_names: ClassVar[tuple[str, ...]] = ("Notes",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -719,7 +727,7 @@ def expense_plan(name: str, amount: str, category: str) -> list[Intent]:
 class AddExpense(Task):
     template = "Record an expense {name} of ${amount} in the {category} category."
     complexity = 4.0
-    app_names = ("Expenses",)
+    app_names: ClassVar[tuple[str, ...]] = ("Expenses",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -740,7 +748,7 @@ class AddExpense(Task):
 class AddTwoExpenses(Task):
     template = "Record two expenses: {name} of ${amount} in {category}, and {name2} of ${amount2} in {category2}."
     complexity = 8.0
-    app_names = ("Expenses",)
+    app_names: ClassVar[tuple[str, ...]] = ("Expenses",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -785,7 +793,7 @@ class DeleteExpense(AddExpense):
 class CreateFolder(Task):
     template = 'Create a folder named "{folder}" in Files.'
     complexity = 2.0
-    app_names = ("Files",)
+    app_names: ClassVar[tuple[str, ...]] = ("Files",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -805,7 +813,7 @@ class CreateFolder(Task):
 
 
 class _ExistingFile(Task):
-    app_names = ("Files",)
+    app_names: ClassVar[tuple[str, ...]] = ("Files",)
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -860,7 +868,7 @@ class RenameFile(_ExistingFile):
 class OpenApp(Task):
     template = "Open the {app} app."
     complexity = 1.0
-    app_names = ()
+    app_names: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -883,7 +891,7 @@ class AddThreeContactsThenMessage(Task):
         '{name} the message "{text}".'
     )
     complexity = 9.5
-    app_names = ("Contacts", "Messages")
+    app_names: ClassVar[tuple[str, ...]] = ("Contacts", "Messages")
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -908,7 +916,8 @@ class AddThreeContactsThenMessage(Task):
 
     def is_successful(self, phone: Phone) -> float:
         return float(
-            all(task.is_successful(phone) for task in self.contacts()) and _MessageTask.is_successful(self, phone)
+            all(task.is_successful(phone) for task in self.contacts())
+            and sent_message(phone, self.params["name"], self.params["text"])
         )
 
     def oracle_plan(self) -> list[Intent]:
@@ -923,14 +932,15 @@ class AddThreeContactsThenMessage(Task):
 class AddContactThenMessage(Task):
     template = 'Add {name} ({phone}) to your contacts, then send them "{text}".'
     complexity = 6.0
-    app_names = ("Contacts", "Messages")
+    app_names: ClassVar[tuple[str, ...]] = ("Contacts", "Messages")
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         return {"name": new_name(rng), "phone": random_phone(rng), "text": phrase(rng)}
 
     def is_successful(self, phone: Phone) -> float:
-        return float(AddContact.is_successful(self, phone) and _MessageTask.is_successful(self, phone))
+        p = self.params
+        return float(has_contact(phone, p["name"], p["phone"]) and sent_message(phone, p["name"], p["text"]))
 
     def oracle_plan(self) -> list[Intent]:
         p = self.params
@@ -944,7 +954,7 @@ class AddContactThenMessage(Task):
 class NoteWithContactPhone(_ExistingContact):
     template = 'Create a note titled "{name}" whose text is the phone number of {name}.'
     complexity = 5.0
-    app_names = ("Contacts", "Notes")
+    app_names: ClassVar[tuple[str, ...]] = ("Contacts", "Notes")
 
     def is_successful(self, phone: Phone) -> float:
         return float(
@@ -974,7 +984,7 @@ class NoteWithContactPhone(_ExistingContact):
 class AlarmAndWifiOff(CreateAlarm):
     template = "Set an alarm for {time}, then turn off Wi-Fi."
     complexity = 4.5
-    app_names = ("Clock", "Settings")
+    app_names: ClassVar[tuple[str, ...]] = ("Clock", "Settings")
 
     def initialize_task(self, phone: Phone) -> None:
         super().initialize_task(phone)
