@@ -20,8 +20,19 @@ def test_recipe_loads(recipe):
 
 
 def test_lora_recipe_runs_on_the_tiny_model(tmp_path, capsys):
-    status = main(["train", f"{REPO_ROOT}/configs/sft_lora.yaml", f"run.dir={tmp_path}", "max_steps=2",
-                   "warmup_steps=0", "batch_size=4", "data.num_train=8", "data.num_test=2",
-                   "eval_max_new_tokens=4", "run.progress=false"])
+    status = main(
+        [
+            "train",
+            f"{REPO_ROOT}/configs/sft_lora.yaml",
+            f"run.dir={tmp_path}",
+            "max_steps=2",
+            "warmup_steps=0",
+            "batch_size=4",
+            "data.num_train=8",
+            "data.num_test=2",
+            "eval_max_new_tokens=4",
+            "run.progress=false",
+        ]
+    )
     assert status == 0
     assert (tmp_path / "adapter" / "adapter_config.json").is_file() and (tmp_path / "model" / "config.json").is_file()
