@@ -1,0 +1,42 @@
+import math
+
+import pytest
+import torch
+
+from actionspace.trainers.sols.losses import sols_loss
+
+
+def test_sols_loss_matches_hand_computation():
+    # rho = [1.1, 1.5, 0.9, 1.5] (behaviour log-probs 0); V = [.2, .4, .7, .9]; R = [1, 1, 0, 0]
+    # A = R - V = [.8, .6, -.7, -.9]
+    # w: A >= 0 -> 1, 1; A < 0 -> |0.9 - 1| = 0.1 <= 0.2 keeps it, |1.5 - 1| = 0.5 drops it -> w = [1, 1, 1, 0]
+    # actor = -mean([1.1*.8, 1.5*.6, .9*-.7, 0]) = -(0.88 + 0.9 - 0.63) / 4 = -0.2875
+    # critic = mean([.64, .36, .49, .81]) = 0.575 ; loss = -0.2875 + 0.5 * 0.575 = 0.0
+    logprobs = torch.tensor([math.log(1.1), math.log(1.5), math.log(0.9), math.log(1.5)], requires_grad=True)
+    values = torch.tensor([0.2, 0.4, 0.7, 0.9], requires_grad=True)
+    returns = torch.tensor([1.0, 1.0, 0.0, 0.0])
+    output = sols_loss(logprobs, torch.zeros(4), values, returns)
+    assert output.diagnostics["policy_loss"].item() == pytest.approx(-0.2875, abs=1e-6)
+    assert output.diagnostics["value_loss"].item() == pytest.approx(0.575, abs=1e-6)
+    assert output.loss.item() == pytest.approx(0.0, abs=1e-6)
+    assert output.diagnostics["masked_frac"].item() == 0.25
+    assert output.diagnostics["ratio_mean"].item() == pytest.approx(1.25, abs=1e-6)
+    assert output.diagnostics["advantage_mean"].item() == pytest.approx(-0.05, abs=1e-6)
+
+    output.loss.backward()
+    # d/d logpi_i = -w_i * rho_i * A_i / 4 (d rho / d logpi = rho): the dropped sample gets no gradient
+    assert torch.allclose(logprobs.grad, torch.tensor([-0.22, -0.225, 0.1575, 0.0]), atol=1e-6)
+    # the actor sees V detached; the critic's gradient is 0.5 * 2 (V - R) / 4 = (V - R) / 4
+    assert torch.allclose(values.grad, torch.tensor([-0.2, -0.15, 0.175, 0.225]), atol=1e-6)
+
+
+def test_positive_advantage_is_never_clipped():
+    # a far off-policy action with A > 0 still gets the full rho * A push ("succeed")
+    logprobs = torch.tensor([math.log(5.0)], requires_grad=True)
+    output = sols_loss(logprobs, torch.zeros(1), torch.tensor([0.0]), torch.tensor([1.0]), value_coef=0.0)
+    assert output.loss.item() == pytest.approx(-5.0) and output.diagnostics["masked_frac"].item() == 0.0
+
+
+def test_shape_mismatch_is_refused():
+    with pytest.raises(ValueError, match=r"values has shape \(3, 1\)"):
+        sols_loss(torch.zeros(3), torch.zeros(3), torch.zeros(3, 1), torch.zeros(3))
