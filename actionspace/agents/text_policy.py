@@ -12,7 +12,7 @@ from typing import Any
 import gymnasium as gym
 
 from actionspace.envs.gui.prompt import render_observation
-from actionspace.serving.engine import Engine, SamplingParams
+from actionspace.serving.engine import Engine, Generation, SamplingParams
 
 
 class TextPolicy:
@@ -20,6 +20,8 @@ class TextPolicy:
         self.engine = engine
         self.tokenizer = tokenizer
         self.sampling = sampling or SamplingParams(max_new_tokens=64, temperature=0.0)
+        self.last_prompts: list[str] = []
+        self.last_generations: list[Generation] = []
 
     def prompt(self, observation: dict[str, Any]) -> str:
         user = render_observation(
@@ -36,5 +38,8 @@ class TextPolicy:
         """Stateless: the observation carries the recent history."""
 
     def act(self, observations: list[dict[str, Any]]) -> list[str]:
-        generations = self.engine.generate([self.prompt(o) for o in observations], self.sampling)
-        return [g.text for g in generations]
+        """The model's text for each observation; the prompts and generations (token ids, log-probs) of this
+        call stay in ``last_prompts`` / ``last_generations`` for rollout recorders."""
+        self.last_prompts = [self.prompt(o) for o in observations]
+        self.last_generations = self.engine.generate(self.last_prompts, self.sampling)
+        return [g.text for g in self.last_generations]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -30,6 +30,8 @@ class Transition:
     """log mu(a|s): sum of the action's token log-probabilities under the policy that produced it."""
     value: float = 0.0
     """The critic's V(s) when the step was taken (a diagnostic; learners recompute it)."""
+    action_token_ids: list[int] = field(default_factory=list)
+    """The generated token ids: learners recompute log pi for exactly these, not a re-tokenisation."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

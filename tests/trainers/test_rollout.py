@@ -1,0 +1,40 @@
+"""Rollouts: transitions carry exact behaviour log-probs, consecutive steps and the episode's success."""
+
+from collections import Counter
+
+import torch
+
+from actionspace.agents import TextPolicy
+from actionspace.agents.policy import LLMPolicy
+from actionspace.envs.gui.simphone import SimPhoneConfig, SimPhoneEnv
+from actionspace.serving import HFEngine, SamplingParams
+from actionspace.trainers.rollout import collect_transitions
+
+
+def test_collected_transitions_are_consistent_with_episodes_and_the_learner(tiny_model):
+    model, tokenizer = tiny_model
+    policy = TextPolicy(
+        HFEngine(model, tokenizer), tokenizer, sampling=SamplingParams(max_new_tokens=12, temperature=1.0)
+    )
+    config = SimPhoneConfig(max_steps=3)
+    jobs = [("WifiOn", 0), ("OpenApp", 1), ("AddContact", 2), ("WifiOn", 3), ("DeleteNote", 4)]
+    torch.manual_seed(0)
+    transitions, episodes = collect_transitions(lambda _: SimPhoneEnv(config), policy, jobs, num_envs=2)
+
+    assert len(transitions) == len(episodes) == len(jobs)
+    assert Counter(e.template for e in episodes) == Counter(t for t, _ in jobs)
+    for episode_transitions in transitions:
+        assert [t.step for t in episode_transitions] == list(range(len(episode_transitions)))
+        assert [t.done for t in episode_transitions] == [False] * (len(episode_transitions) - 1) + [True]
+        assert len({t.episode_id for t in episode_transitions}) == 1
+        assert len({t.success for t in episode_transitions}) == 1
+    # an untrained model writes no valid action: every step is recorded as invalid (action None)
+    assert all(t.action is None for ep in transitions for t in ep)
+    assert sum(e.invalid_actions for e in episodes) == sum(len(ep) for ep in transitions)
+
+    # the learner recomputes exactly the behaviour log-probs the engine reported (log-prob parity)
+    flat = [t for ep in transitions for t in ep]
+    learner = LLMPolicy(model, tokenizer).eval()
+    with torch.no_grad():
+        scores = learner.score([t.prompt for t in flat], [t.action_token_ids for t in flat])
+    assert torch.allclose(scores.logprobs, torch.tensor([t.behavior_logprob for t in flat]), atol=1e-3)
