@@ -36,13 +36,7 @@ def sols_loss(
         ``loss`` and detached diagnostics: ``policy_loss``, ``value_loss``, ``ratio_mean``, ``masked_frac``
         (negative-advantage samples dropped for being off-policy), ``advantage_mean``.
     """
-    # Shape guard: a (B, 1) value against (B,) returns would broadcast to (B, B) and silently train on
-    # every pair of samples.
-    for name, tensor in (("behavior_logprobs", behavior_logprobs), ("values", values), ("returns", returns)):
-        if tensor.shape != logprobs.shape or logprobs.dim() != 1:
-            raise ValueError(
-                f"{name} has shape {tuple(tensor.shape)}; expected (B,) like logprobs {tuple(logprobs.shape)}"
-            )
+    _check_shapes(logprobs, behavior_logprobs, values, returns)
     advantages = returns - values.detach()
     ratio = torch.exp(logprobs - behavior_logprobs)
     near_policy = (ratio.detach() - 1).abs() <= clip_eps
@@ -51,11 +45,92 @@ def sols_loss(
     value_loss = (values - returns).pow(2).mean()
     return LossOutput(
         policy_loss + value_coef * value_loss,
-        {
-            "policy_loss": policy_loss.detach(),
-            "value_loss": value_loss.detach(),
-            "ratio_mean": ratio.detach().mean(),
-            "masked_frac": (weight == 0).float().mean(),
-            "advantage_mean": advantages.mean(),
-        },
+        _diagnostics(policy_loss, value_loss, ratio, advantages) | {"masked_frac": (weight == 0).float().mean()},
     )
+
+
+# Baselines of the SoLS paper's table, on the same inputs so that a trainer switches by name. ---------
+def ppo_loss(
+    logprobs: torch.Tensor,
+    behavior_logprobs: torch.Tensor,
+    values: torch.Tensor,
+    returns: torch.Tensor,
+    *,
+    clip_eps: float = 0.2,
+    value_coef: float = 0.5,
+) -> LossOutput:
+    """PPO's clipped surrogate on whole-action ratios: -mean(min(rho*A, clip(rho, 1-eps, 1+eps)*A))."""
+    _check_shapes(logprobs, behavior_logprobs, values, returns)
+    advantages = returns - values.detach()
+    ratio = torch.exp(logprobs - behavior_logprobs)
+    clipped = ratio.clamp(1 - clip_eps, 1 + clip_eps)
+    policy_loss = -torch.minimum(ratio * advantages, clipped * advantages).mean()
+    value_loss = (values - returns).pow(2).mean()
+    clip_frac = ((ratio.detach() - 1).abs() > clip_eps).float().mean()
+    return LossOutput(
+        policy_loss + value_coef * value_loss,
+        _diagnostics(policy_loss, value_loss, ratio, advantages) | {"clip_frac": clip_frac},
+    )
+
+
+def a2c_loss(
+    logprobs: torch.Tensor,
+    behavior_logprobs: torch.Tensor,
+    values: torch.Tensor,
+    returns: torch.Tensor,
+    *,
+    clip_eps: float = 0.2,
+    value_coef: float = 0.5,
+) -> LossOutput:
+    """Advantage actor-critic: -mean(log pi * A). It assumes on-policy data and ignores mu (so replayed
+    samples enter uncorrected, as in the paper's A2C-STR row)."""
+    _check_shapes(logprobs, behavior_logprobs, values, returns)
+    advantages = returns - values.detach()
+    policy_loss = -(logprobs * advantages).mean()
+    value_loss = (values - returns).pow(2).mean()
+    ratio = torch.exp(logprobs - behavior_logprobs)
+    return LossOutput(policy_loss + value_coef * value_loss, _diagnostics(policy_loss, value_loss, ratio, advantages))
+
+
+def filtered_loss(
+    logprobs: torch.Tensor,
+    behavior_logprobs: torch.Tensor,
+    values: torch.Tensor,
+    returns: torch.Tensor,
+    *,
+    clip_eps: float = 0.2,
+    value_coef: float = 0.5,
+) -> LossOutput:
+    """DigiRL-like filtered regression: imitate only the actions whose advantage is positive,
+    -sum(1{A > 0} log pi) / max(1, #kept); the critic is trained as in the others."""
+    _check_shapes(logprobs, behavior_logprobs, values, returns)
+    advantages = returns - values.detach()
+    keep = (advantages > 0).to(logprobs.dtype)
+    policy_loss = -(keep * logprobs).sum() / keep.sum().clamp(min=1)
+    value_loss = (values - returns).pow(2).mean()
+    ratio = torch.exp(logprobs - behavior_logprobs)
+    return LossOutput(
+        policy_loss + value_coef * value_loss,
+        _diagnostics(policy_loss, value_loss, ratio, advantages) | {"kept_frac": keep.mean().detach()},
+    )
+
+
+LOSSES = {"sols": sols_loss, "ppo": ppo_loss, "a2c": a2c_loss, "filtered": filtered_loss}
+
+
+def _check_shapes(logprobs: torch.Tensor, *others: torch.Tensor) -> None:
+    # A (B, 1) value against (B,) returns would broadcast to (B, B) and silently train on every pair.
+    for tensor in others:
+        if tensor.shape != logprobs.shape or logprobs.dim() != 1:
+            raise ValueError(f"got shape {tuple(tensor.shape)}; expected (B,) like logprobs {tuple(logprobs.shape)}")
+
+
+def _diagnostics(
+    policy_loss: torch.Tensor, value_loss: torch.Tensor, ratio: torch.Tensor, advantages: torch.Tensor
+) -> dict[str, torch.Tensor]:
+    return {
+        "policy_loss": policy_loss.detach(),
+        "value_loss": value_loss.detach(),
+        "ratio_mean": ratio.detach().mean(),
+        "advantage_mean": advantages.mean(),
+    }

@@ -38,5 +38,41 @@ def test_positive_advantage_is_never_clipped():
 
 
 def test_shape_mismatch_is_refused():
-    with pytest.raises(ValueError, match=r"values has shape \(3, 1\)"):
+    with pytest.raises(ValueError, match=r"got shape \(3, 1\)"):
         sols_loss(torch.zeros(3), torch.zeros(3), torch.zeros(3, 1), torch.zeros(3))
+
+
+RATIOS = [1.1, 1.5, 0.9, 1.5]  # the same batch as above: A = [.8, .6, -.7, -.9]
+
+
+def baseline(name):
+    from actionspace.trainers.sols.losses import LOSSES
+
+    logprobs = torch.tensor([math.log(r) for r in RATIOS])
+    return LOSSES[name](logprobs, torch.zeros(4), torch.tensor([0.2, 0.4, 0.7, 0.9]), torch.tensor([1.0, 1.0, 0, 0]))
+
+
+def test_ppo_loss_matches_hand_computation():
+    # clip(rho) = [1.1, 1.2, 0.9, 1.2]; min(rho*A, clip*A) = [.88, .72, -.63, -1.35] (PPO keeps the
+    # pessimistic term, so a large ratio on a bad action is NOT dropped, unlike SoLS); mean = -0.095
+    output = baseline("ppo")
+    assert output.diagnostics["policy_loss"].item() == pytest.approx(0.095, abs=1e-6)
+    assert output.diagnostics["clip_frac"].item() == 0.5
+
+
+def test_a2c_loss_matches_hand_computation():
+    # -mean(log rho * A) = -(ln1.1*.8 + ln1.5*.6 + ln0.9*-.7 + ln1.5*-.9) / 4
+    expected = -(math.log(1.1) * 0.8 + math.log(1.5) * 0.6 + math.log(0.9) * -0.7 + math.log(1.5) * -0.9) / 4
+    assert baseline("a2c").diagnostics["policy_loss"].item() == pytest.approx(expected, abs=1e-6)
+
+
+def test_filtered_loss_imitates_only_positive_advantages():
+    # kept: samples 0 and 1 (A > 0); policy loss = -(ln 1.1 + ln 1.5) / 2
+    output = baseline("filtered")
+    assert output.diagnostics["policy_loss"].item() == pytest.approx(-(math.log(1.1) + math.log(1.5)) / 2, abs=1e-6)
+    assert output.diagnostics["kept_frac"].item() == 0.5
+
+
+@pytest.mark.parametrize("name", ["sols", "ppo", "a2c", "filtered"])
+def test_every_variant_trains_the_critic_the_same_way(name):
+    assert baseline(name).diagnostics["value_loss"].item() == pytest.approx(0.575, abs=1e-6)
