@@ -76,6 +76,10 @@ class LLMPolicy(nn.Module):
             "last_prompt": last_prompt,
         }
 
+    def forward(self, prompts: list[str], actions: list[list[int]]) -> ActionScores:
+        """Same as :meth:`score`; calling the module (not ``score``) is what DDP synchronises."""
+        return self.score(prompts, actions)
+
     def score(self, prompts: list[str], actions: list[list[int]]) -> ActionScores:
         """log pi(a|s) and V(s) for each (prompt, action token ids) pair, in one forward pass."""
         device = next(self.parameters()).device

@@ -243,6 +243,14 @@ class Run:
             self._close_progress()
             self._restore_signal_handlers()
 
+    def finite_everywhere(self, loss: torch.Tensor) -> bool:
+        """Whether ``loss`` is finite on every process. Trainers skip the update when it is not: all ranks
+        must take the same branch, or DDP would hang in the next collective."""
+        finite = torch.isfinite(loss.detach()).all().float().reshape(1)
+        if self.num_processes == 1:
+            return bool(finite.item())
+        return bool(self.accelerator.reduce(finite, reduction="sum").item() == self.num_processes)
+
     def should_log(self) -> bool:
         """True on the steps where trainers log training metrics (every ``log_every`` updates, and the first)."""
         return self.step % self.config.log_every == 0 or self.step == 1

@@ -1,5 +1,7 @@
 """LLM trainers. Importing this package registers them (``trainer:`` names in configs)."""
 
 from actionspace.trainers.sft import SFTConfig, SFTTrainer
+from actionspace.trainers.sols.config import SoLSConfig
+from actionspace.trainers.sols.trainer import SoLSTrainer
 
-__all__ = ["SFTConfig", "SFTTrainer"]
+__all__ = ["SFTConfig", "SFTTrainer", "SoLSConfig", "SoLSTrainer"]

@@ -122,9 +122,7 @@ class SFTTrainer:
         batch = {key: value.to(self.run.device) for key, value in batch.items()}
         logits = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
         output = sft_loss(logits, batch["labels"])
-        # A non-finite loss is skipped on every rank (they must agree, or DDP would hang) and reported.
-        finite = torch.isfinite(output.loss).float()
-        if accelerator.reduce(finite, reduction="sum").item() < self.run.num_processes:
+        if not self.run.finite_everywhere(output.loss):
             self.run.print(f"warning: non-finite loss at step {step}; skipping the update")
             self.optimizer.zero_grad(set_to_none=True)
             return {"train/skipped_nonfinite": torch.ones(())}

@@ -1,0 +1,84 @@
+"""Configuration of SoLS (+ STR) and of the baselines that share its data path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from actionspace.core.config import ConfigError
+from actionspace.core.models import ModelConfig
+from actionspace.core.run import RunConfig
+from actionspace.envs.gui.simphone import SimPhoneConfig
+
+
+@dataclass(kw_only=True)
+class SoLSConfig:
+    run: RunConfig = field(default_factory=lambda: RunConfig(name="sols", save_every=5, log_every=1))
+    """Output directory, seed, checkpointing and logging (a step is one collect-and-update iteration)."""
+    model: ModelConfig = field(default_factory=ModelConfig)
+    """The policy: typically the SFT model (`model.path=runs/sft.../model`), optionally with LoRA."""
+    env: SimPhoneConfig = field(default_factory=lambda: SimPhoneConfig(split="train", max_steps=15))
+    """Where experience is collected."""
+    eval_env: SimPhoneConfig = field(default_factory=lambda: SimPhoneConfig(split="test", max_steps=15))
+    """Where the policy is evaluated (greedy)."""
+
+    # Algorithm (arXiv 2509.01720)
+    loss: Literal["sols", "ppo", "a2c", "filtered"] = "sols"
+    """sols: SoLS; ppo, a2c, filtered (DigiRL-like): the paper's baselines on the same data path."""
+    use_str: bool = True
+    """Mix Successful Transition Replay samples into every update."""
+    str_capacity_per_task: int = 50
+    """Successful transitions kept per task (the paper: 50)."""
+    str_samples: int = 16
+    """Replayed transitions added to each iteration's batch (the paper: 50 beside 100 on-policy)."""
+    clip_eps: float = 0.2
+    """SoLS: negative-advantage samples count only when |rho - 1| <= clip_eps; PPO: the clip range."""
+    value_coef: float = 0.5
+    """Weight of the critic's MSE (the paper: 0.5)."""
+
+    # Rollouts
+    iterations: int = 20
+    """Collect-then-update iterations."""
+    episodes_per_iteration: int = 16
+    """On-policy episodes per iteration."""
+    num_envs: int = 8
+    """Environments stepped concurrently."""
+    temperature: float = 1.0
+    """Sampling temperature of rollouts."""
+    max_new_tokens: int = 48
+    """Longest action in tokens."""
+
+    # Optimisation
+    learning_rate: float = 1e-5
+    """AdamW learning rate (the paper: 1e-5 with LoRA on an 8B model)."""
+    minibatch_size: int = 16
+    """Transitions per gradient step (the paper: 64)."""
+    epochs: int = 1
+    """Passes over each iteration's batch."""
+    max_grad_norm: float = 1.0
+    """Gradient clipping norm (0: off)."""
+
+    # Evaluation
+    eval_every: int = 5
+    """Evaluate every N iterations (and before the first and after the last)."""
+    eval_episodes_per_template: int = 2
+    """Greedy evaluation episodes per test template."""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "iterations",
+            "episodes_per_iteration",
+            "num_envs",
+            "minibatch_size",
+            "epochs",
+            "str_capacity_per_task",
+            "eval_episodes_per_template",
+        ):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.str_samples < 0 or self.eval_every < 0:
+            raise ConfigError("str_samples and eval_every must be >= 0")
+        if not 0 < self.clip_eps < 1:
+            raise ConfigError(f"clip_eps must be in (0, 1), got {self.clip_eps}")
+        if self.learning_rate <= 0:
+            raise ConfigError(f"learning_rate must be > 0, got {self.learning_rate}")

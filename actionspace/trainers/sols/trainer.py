@@ -1,0 +1,193 @@
+"""SoLS (+ STR) and its baselines: collect episodes with the current policy, then update on them.
+
+One `Run` step is one iteration: ``episodes_per_iteration`` on-policy episodes (sampled at
+``temperature``), plus ``str_samples`` replayed successful transitions, become one batch of Transitions;
+each is scored by the learner (log pi, V), and the loss picked by ``loss`` (`losses.LOSSES`) is minimised
+over minibatches. The return of every step is its episode's binary success (gamma = 1).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from actionspace.agents.policy import LLMPolicy
+from actionspace.agents.text_policy import TextPolicy
+from actionspace.agents.transition import Transition
+from actionspace.core.models import load_model
+from actionspace.core.registry import TRAINERS
+from actionspace.core.run import Run
+from actionspace.envs.episodes import run_episodes
+from actionspace.envs.gui.simphone import SimPhoneConfig, SimPhoneEnv
+from actionspace.serving.engine import SamplingParams
+from actionspace.serving.hf import HFEngine
+from actionspace.trainers.rollout import collect_transitions
+from actionspace.trainers.sols.config import SoLSConfig
+from actionspace.trainers.sols.losses import LOSSES
+from actionspace.trainers.sols.replay import SuccessfulTransitionReplay
+
+
+class EvalHistory:
+    """The before-training evaluation, kept in checkpoints so a resumed run still reports it."""
+
+    def __init__(self) -> None:
+        self.before: dict[str, float] = {}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"before": dict(self.before)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.before = dict(state["before"])
+
+
+@TRAINERS.register("sols")
+class SoLSTrainer:
+    """Args:
+    config: the SoLS config.
+    run: the run owning the accelerator, checkpoints and logging.
+    policy: the LLM policy (language model + value head).
+    """
+
+    config_class = SoLSConfig
+
+    def __init__(self, config: SoLSConfig, run: Run, *, policy: LLMPolicy) -> None:
+        self.config = config
+        self.run = run
+        self.policy = policy
+        self.loss_fn = LOSSES[config.loss]
+        self.replay = SuccessfulTransitionReplay(config.str_capacity_per_task)
+        self.history = EvalHistory()
+        self.optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.learning_rate)
+        self.templates = SimPhoneEnv(config.env).templates
+        self.eval_templates = SimPhoneEnv(config.eval_env).templates
+
+    @classmethod
+    def from_config(cls, config: SoLSConfig, run: Run) -> SoLSTrainer:
+        model, tokenizer = load_model(config.model)
+        policy = LLMPolicy(model, tokenizer)
+        value_head = Path(config.model.path or "") / "value_head.pt"
+        if config.model.path and value_head.is_file():  # continue from a saved actor-critic
+            policy.value_head.load_state_dict(torch.load(value_head, weights_only=True))
+        return cls(config, run, policy=policy)
+
+    # ----------------------------------------------------------------------------------------------
+    def train(self) -> dict[str, dict[str, float]]:
+        run, config = self.run, self.config
+        self.policy, self.optimizer = run.prepare(self.policy, self.optimizer)
+        run.register_for_checkpointing(self.replay, self.history)
+        if run.restore() == 0:
+            self.history.before = self.evaluate()
+            run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
+        for iteration in run.steps(config.iterations):
+            episodes, rollout_metrics = self._collect(iteration)
+            batch = [t for episode in episodes for t in episode]
+            if config.use_str:
+                # Replay is sampled before this iteration's successes enter it: it carries past experience.
+                batch += self.replay.sample(config.str_samples, random.Random(f"str/{run.config.seed}/{iteration}"))
+                for episode in episodes:
+                    self.replay.add_episode(episode)
+            metrics = self._update(batch, iteration)
+            run.log(rollout_metrics | metrics | {"train/str_size": float(len(self.replay))})
+            if config.eval_every and run.step % config.eval_every == 0 and run.step < config.iterations:
+                run.log({f"eval/{k}": v for k, v in self.evaluate().items()})
+        after = self.evaluate()
+        run.log({f"eval/{k}": v for k, v in after.items()})
+        self.save_pretrained()
+        return {"before": self.history.before, "after": after}
+
+    def _text_policy(self, temperature: float) -> TextPolicy:
+        learner: Any = self.run.unwrap(self.policy)
+        sampling = SamplingParams(max_new_tokens=self.config.max_new_tokens, temperature=temperature)
+        return TextPolicy(HFEngine(learner.model, learner.tokenizer), learner.tokenizer, sampling=sampling)
+
+    def _collect(self, iteration: int) -> tuple[list[list[Transition]], dict[str, float]]:
+        rng = random.Random(f"rollout/{self.run.process_seed}/{iteration}")
+        jobs = [(rng.choice(self.templates), rng.randrange(2**31)) for _ in range(self.config.episodes_per_iteration)]
+        env_config = self.config.env
+        transitions, episodes = collect_transitions(
+            lambda _: SimPhoneEnv(env_config),
+            self._text_policy(self.config.temperature),
+            jobs,
+            num_envs=self.config.num_envs,
+        )
+        steps = sum(e.steps for e in episodes)
+        return transitions, {
+            "rollout/success_rate": sum(e.success for e in episodes) / len(episodes),
+            "rollout/ep_len_mean": steps / len(episodes),
+            "rollout/invalid_rate": sum(e.invalid_actions for e in episodes) / max(steps, 1),
+        }
+
+    def _update(self, batch: list[Transition], iteration: int) -> dict[str, float]:
+        config, run = self.config, self.run
+        order = list(range(len(batch)))
+        totals: dict[str, float] = {}
+        updates = 0
+        self.policy.train()
+        for _ in range(config.epochs):
+            random.Random(f"minibatches/{run.config.seed}/{iteration}/{updates}").shuffle(order)
+            for start in range(0, len(order), config.minibatch_size):
+                chosen = [batch[i] for i in order[start : start + config.minibatch_size]]
+                scores = self.policy([t.prompt for t in chosen], [t.action_token_ids for t in chosen])
+                device = scores.logprobs.device
+                output = self.loss_fn(
+                    scores.logprobs,
+                    torch.tensor([t.behavior_logprob for t in chosen], device=device),
+                    scores.values,
+                    torch.tensor([float(t.success) for t in chosen], device=device),
+                    clip_eps=config.clip_eps,
+                    value_coef=config.value_coef,
+                )
+                if not run.finite_everywhere(output.loss):
+                    run.print(f"warning: non-finite loss in iteration {iteration}; skipping the minibatch")
+                    self.optimizer.zero_grad(set_to_none=True)
+                    totals["train/skipped_nonfinite"] = totals.get("train/skipped_nonfinite", 0.0) + 1
+                    continue
+                run.accelerator.backward(output.loss)
+                if config.max_grad_norm > 0:
+                    run.accelerator.clip_grad_norm_(self.policy.parameters(), config.max_grad_norm)
+                self.optimizer.step()
+                self.optimizer.zero_grad(set_to_none=True)
+                updates += 1
+                for name, value in {"loss": output.loss.detach(), **output.diagnostics}.items():
+                    totals[f"train/{name}"] = totals.get(f"train/{name}", 0.0) + float(value)
+        metrics = {k: v / max(updates, 1) for k, v in totals.items() if k != "train/skipped_nonfinite"}
+        return metrics | {"train/batch_size": float(len(batch)), "train/updates": float(updates)}
+
+    # ----------------------------------------------------------------------------------------------
+    def evaluate(self) -> dict[str, float]:
+        """Greedy episodes on the evaluation tasks (main process): success, mean steps, invalid rate."""
+        from actionspace.core.stats import wilson_interval
+
+        metrics: dict[str, float] = {}
+        if self.run.is_main:
+            jobs = [(t, 10_000 + i) for t in self.eval_templates for i in range(self.config.eval_episodes_per_template)]
+            eval_config: SimPhoneConfig = self.config.eval_env
+            episodes = run_episodes(
+                lambda _: SimPhoneEnv(eval_config), self._text_policy(0.0), jobs, num_envs=self.config.num_envs
+            )
+            successes = sum(e.success for e in episodes)
+            low, high = wilson_interval(successes, len(episodes))
+            steps = sum(e.steps for e in episodes)
+            metrics = {
+                "success_rate": successes / len(episodes),
+                "success_rate_low": low,
+                "success_rate_high": high,
+                "invalid_rate": sum(e.invalid_actions for e in episodes) / steps,
+                "episodes": float(len(episodes)),
+            }
+        self.run.accelerator.wait_for_everyone()
+        return metrics
+
+    def save_pretrained(self) -> None:
+        """The language model and tokenizer to ``<run dir>/model``, the value head beside them."""
+        if self.run.is_main:
+            learner: Any = self.run.unwrap(self.policy)
+            target = self.run.output_dir / "model"
+            model = learner.model.merge_and_unload() if hasattr(learner.model, "merge_and_unload") else learner.model
+            model.save_pretrained(target)
+            learner.tokenizer.save_pretrained(target)
+            torch.save(learner.value_head.state_dict(), target / "value_head.pt")
+        self.run.accelerator.wait_for_everyone()

@@ -1,0 +1,84 @@
+"""The SoLS trainer's mechanics on the tiny model: rollouts, STR mixing, update, evaluation, export.
+
+(That SoLS+STR *learns* better than its baselines is the SoLS issue's benchmark, not a unit test.)"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import torch
+
+from actionspace.agents.transition import Transition
+from actionspace.core.config import from_dict
+from actionspace.core.run import Run
+from actionspace.trainers.sols import SuccessfulTransitionReplay
+from actionspace.trainers.sols.config import SoLSConfig
+from actionspace.trainers.sols.trainer import SoLSTrainer
+
+
+def tiny_config(tmp_path, **overrides) -> SoLSConfig:
+    data = {
+        "run": {"dir": str(tmp_path), "progress": False, "use_tensorboard": False, "save_every": 0},
+        "env": {"templates": ["WifiOn", "OpenApp"], "max_steps": 2},
+        "eval_env": {"split": "test", "templates": ["OpenApp"], "max_steps": 2},
+        "iterations": 2,
+        "episodes_per_iteration": 3,
+        "num_envs": 3,
+        "max_new_tokens": 6,
+        "minibatch_size": 4,
+        "learning_rate": 1e-3,
+        "str_samples": 5,
+        "eval_every": 0,
+        "eval_episodes_per_template": 1,
+    } | overrides
+    return from_dict(SoLSConfig, data)
+
+
+def test_iteration_collects_mixes_replay_updates_and_exports(tmp_path):
+    config = tiny_config(tmp_path)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = SoLSTrainer.from_config(config, run)
+        # One stored success, so that STR has something to mix in even though the tiny model never succeeds.
+        prompt = trainer.policy.tokenizer.apply_chat_template(
+            [{"role": "user", "content": "Goal: Turn on Wi-Fi."}], tokenize=False, add_generation_prompt=True
+        )
+        trainer.replay.add_episode(
+            [Transition("WifiOn", "e", 0, prompt, "{}", {}, 1.0, True, True, -3.0, action_token_ids=[5, 6, 7])]
+        )
+        before = {name: p.detach().clone() for name, p in trainer.policy.named_parameters()}
+        results = trainer.train()
+        after = dict(run.unwrap(trainer.policy).named_parameters())
+    changed = [name for name in before if not torch.equal(before[name], after[name])]
+    assert "value_head.weight" in changed and any(name.startswith("model.") for name in changed)
+
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    steps = [r for r in records if "train/loss" in r]
+    assert [r["step"] for r in steps] == [1, 2]
+    for record in steps:
+        for key in (
+            "rollout/success_rate",
+            "rollout/ep_len_mean",
+            "train/policy_loss",
+            "train/value_loss",
+            "train/ratio_mean",
+            "train/masked_frac",
+            "train/str_size",
+        ):
+            assert math.isfinite(record[key]), key
+        # every on-policy step (3 episodes) plus the 5 replayed transitions form the batch
+        assert record["train/batch_size"] == record["rollout/ep_len_mean"] * 3 + 5
+    assert {"success_rate", "success_rate_low", "invalid_rate"} <= results["before"].keys() <= results["after"].keys()
+    assert (tmp_path / "model" / "value_head.pt").is_file() and (tmp_path / "model" / "config.json").is_file()
+
+
+def test_replay_is_off_when_disabled(tmp_path):
+    config = tiny_config(tmp_path, use_str=False, iterations=1, loss="ppo")
+    with Run(config.run, config_to_save=config) as run:
+        trainer = SoLSTrainer.from_config(config, run)
+        trainer.train()
+        assert isinstance(trainer.replay, SuccessfulTransitionReplay) and len(trainer.replay) == 0
+    record = next(
+        json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines() if "train/loss" in line
+    )
+    assert record["train/batch_size"] == record["rollout/ep_len_mean"] * 3 and "train/clip_frac" in record
