@@ -41,6 +41,7 @@ yellow black white hat lunch dinner meeting alice bob carol paris london tokyo c
 dentist party budget movie train school garden piano river expenses camera
 """.split()
 
+# The action names of envs/gui/schema.py, repeated as plain text: core imports nothing of ours.
 ACTION_TYPES = [
     "click",
     "double_tap",

@@ -17,6 +17,7 @@ from transformers import get_scheduler
 
 from actionspace.core.batching import batch_indices, process_shard
 from actionspace.core.config import ConfigError
+from actionspace.core.history import EvalHistory
 from actionspace.core.models import load_model
 from actionspace.core.registry import DATASETS, TRAINERS
 from actionspace.core.run import Run
@@ -25,19 +26,6 @@ from actionspace.eval.instructions import evaluate_instructions
 from actionspace.serving.hf import HFEngine
 from actionspace.trainers.sft.config import SFTConfig
 from actionspace.trainers.sft.losses import IGNORE_INDEX, sft_loss
-
-
-class EvalHistory:
-    """Evaluation results kept in checkpoints, so a resumed run still reports its before-training score."""
-
-    def __init__(self) -> None:
-        self.before: dict[str, float] = {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"before": dict(self.before)}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.before = dict(state["before"])
 
 
 @TRAINERS.register("sft")

@@ -17,6 +17,7 @@ import torch
 from actionspace.agents.policy import LLMPolicy
 from actionspace.agents.text_policy import TextPolicy
 from actionspace.agents.transition import Transition
+from actionspace.core.history import EvalHistory
 from actionspace.core.models import load_model
 from actionspace.core.registry import TRAINERS
 from actionspace.core.run import Run
@@ -28,19 +29,6 @@ from actionspace.trainers.rollout import collect_transitions
 from actionspace.trainers.sols.config import SoLSConfig
 from actionspace.trainers.sols.losses import LOSSES
 from actionspace.trainers.sols.replay import SuccessfulTransitionReplay
-
-
-class EvalHistory:
-    """The before-training evaluation, kept in checkpoints so a resumed run still reports it."""
-
-    def __init__(self) -> None:
-        self.before: dict[str, float] = {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"before": dict(self.before)}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.before = dict(state["before"])
 
 
 @TRAINERS.register("sols")
