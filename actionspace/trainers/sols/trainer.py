@@ -49,8 +49,8 @@ class SoLSTrainer:
         self.replay = SuccessfulTransitionReplay(config.str_capacity_per_task)
         self.history = EvalHistory()
         self.optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.learning_rate)
-        self.templates = SimPhoneEnv(config.env).templates
-        self.eval_templates = SimPhoneEnv(config.eval_env).templates
+        self.templates = config.env.template_names()
+        self.eval_templates = config.eval_env.template_names()
 
     @classmethod
     def from_config(cls, config: SoLSConfig, run: Run) -> SoLSTrainer:
