@@ -8,7 +8,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= llm,gui,dev
+EXTRAS ?= llm,gui,control,dev
 # Debian packages the environments need (MiniWoB++ runs in real Chromium); installed only when missing.
 APT_PACKAGES ?= chromium chromium-driver
 STAMP := $(VENV)/.installed-$(EXTRAS)

@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # --------------------------------------------------------------------------------------------------
+_MISSING_LAYERS: dict[str, str] = {}
+
+
 def _load_layers() -> None:
     """Importing the layers registers their trainers, engines and data sets."""
     import actionspace.data  # noqa: F401
@@ -96,6 +99,11 @@ def _load_layers() -> None:
     import actionspace.envs.gui.simphone  # noqa: F401
     import actionspace.serving  # noqa: F401
     import actionspace.trainers  # noqa: F401
+
+    try:
+        import actionspace.control  # noqa: F401
+    except ImportError as error:  # the control extra (gymnasium[mujoco]) is optional
+        _MISSING_LAYERS["control"] = str(error)
 
 
 def load_train_config(path: str, overrides: list[str]) -> tuple[Any, Any, str]:
@@ -106,6 +114,9 @@ def load_train_config(path: str, overrides: list[str]) -> tuple[Any, Any, str]:
     name = data.pop("trainer", None)
     if name is None:
         raise ConfigError(f"{path} has no `trainer:` key; known trainers: {', '.join(TRAINERS.names())}")
+    if name not in TRAINERS and _MISSING_LAYERS:
+        missing = "; ".join(f"{layer}: {why}" for layer, why in _MISSING_LAYERS.items())
+        raise ConfigError(f"unknown trainer {name!r}; some layers failed to import ({missing})")
     trainer_class = TRAINERS.get(name)
     config = from_dict(trainer_class.config_class, merge(data, parse_overrides(overrides)))
     return trainer_class, config, name
@@ -132,7 +143,8 @@ def _train(args: argparse.Namespace) -> int:
                 for label, metrics in results.items()
                 if metrics
             }
-            table = write_results(run.output_dir, rows, title=f"{name}: held-out {config.data.name} examples")
+            what = getattr(trainer, "results_title", None) or f"held-out {config.data.name} examples"
+            table = write_results(run.output_dir, rows, title=f"{name}: {what}")
             print("\n" + table + f"\n\nrun directory: {run.output_dir}")
     return 0
 

@@ -1,0 +1,62 @@
+"""Demonstrations from scripted experts, generated locally (nothing is downloaded).
+
+``EXPERTS`` maps env ids to a function of the unwrapped env returning the expert's action.
+:func:`generate_demos` keeps only successful episodes, so a demo buffer never teaches failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from actionspace.control.replay import ReplayBuffer
+from actionspace.control.tasks import reacher_expert_action
+
+EXPERTS: dict[str, Callable[[Any], np.ndarray]] = {
+    "actionspace/SparseReacher-v0": reacher_expert_action,
+    "actionspace/SparseReacherTwoTargets-v0": reacher_expert_action,
+}
+
+
+def generate_demos(
+    env_id: str, episodes: int, *, seed: int, action_noise: float = 0.0, max_attempts_factor: int = 5
+) -> list[dict[str, np.ndarray]]:
+    """``episodes`` successful expert episodes as dicts of [T, ...] arrays."""
+    expert = EXPERTS[env_id]
+    env = gym.make(env_id)
+    rng = np.random.default_rng(seed)
+    kept: list[dict[str, np.ndarray]] = []
+    attempt = 0
+    while len(kept) < episodes:
+        if attempt >= episodes * max_attempts_factor:
+            raise RuntimeError(f"the {env_id} expert succeeded in only {len(kept)} of {attempt} episodes")
+        observation, _ = env.reset(seed=seed * 100_003 + attempt)
+        attempt += 1
+        steps: dict[str, list[Any]] = {k: [] for k in ("observations", "actions", "rewards", "next_observations", "terminated", "dones")}
+        done, info = False, {}
+        while not done:
+            action = expert(env.unwrapped)
+            if action_noise:
+                action = np.clip(action + rng.normal(0, action_noise, action.shape), -1, 1).astype(np.float32)
+            next_observation, reward, terminated, truncated, info = env.step(action)
+            done = terminated or truncated
+            for key, value in zip(steps, (observation, action, reward, next_observation, terminated, done), strict=True):
+                steps[key].append(value)
+            observation = next_observation
+        if info.get("is_success", False):
+            kept.append({key: np.asarray(value) for key, value in steps.items()})
+    env.close()
+    return kept
+
+
+def demo_buffer(episodes: list[dict[str, np.ndarray]], obs_dim: int, action_dim: int) -> ReplayBuffer:
+    """One replay lane holding the demo episodes back to back (sized to fit them all)."""
+    total = sum(len(e["rewards"]) for e in episodes)
+    buffer = ReplayBuffer(total, 1, obs_dim, action_dim)
+    for episode in episodes:
+        for t in range(len(episode["rewards"])):
+            buffer.add(*(episode[key][t : t + 1] for key in ("observations", "actions", "rewards", "next_observations", "terminated", "dones")))
+    return buffer

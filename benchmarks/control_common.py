@@ -1,0 +1,67 @@
+"""Helpers for the control benchmarks: run one recipe (with overrides) in a worker process, read its
+learning curve back from metrics.jsonl, and summarise seeds with a t-interval."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_recipe(config_path: str, overrides: list[str], probe: Callable[[Any], dict] | None = None) -> dict[str, Any]:
+    """Trains ``config_path`` in this process with one torch thread; returns final eval metrics, the
+    metrics.jsonl records (the learning curve), and whatever ``probe(trainer)`` adds."""
+    import torch
+
+    torch.set_num_threads(1)
+    from actionspace.cli import _load_layers, load_train_config
+    from actionspace.core.run import Run
+
+    _load_layers()
+    root = tempfile.mkdtemp(prefix="bench-")
+    trainer_class, config, _ = load_train_config(
+        str(REPO / config_path), overrides + [f"run.root={root}", "run.progress=false", "run.use_tensorboard=false"]
+    )
+    with Run(config.run) as run:
+        trainer = trainer_class.from_config(config, run)
+        results = trainer.train()
+        extra = probe(trainer) if probe is not None else {}
+        records = [json.loads(line) for line in (run.output_dir / "metrics.jsonl").read_text().splitlines() if line]
+    return {"after": results["after"], "before": results["before"], "records": records} | extra
+
+
+def run_all(jobs: list[tuple[str, str, list[str]]], workers: int, probe: Callable | None = None) -> dict[str, list[dict]]:
+    """Runs (label, config, overrides) jobs on ``workers`` processes; results grouped by label, in job order."""
+    results: dict[str, list[dict]] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [(label, pool.submit(run_recipe, config, overrides, probe)) for label, config, overrides in jobs]
+        for label, future in futures:
+            results.setdefault(label, []).append(future.result())
+    return results
+
+
+def mean_interval(values: list[float]) -> tuple[float, float]:
+    """Mean and the half-width of a 95% t-interval over seeds."""
+    n = len(values)
+    mean = sum(values) / n
+    if n < 2:
+        return mean, float("nan")
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    t = {2: 12.71, 3: 4.303, 4: 3.182, 5: 2.776, 6: 2.571, 8: 2.365, 10: 2.262}.get(n, 1.96)
+    return mean, t * sd / math.sqrt(n)
+
+
+def curve(records: list[dict], key: str) -> tuple[list[float], list[float]]:
+    points = [(r["env_steps"], r[key]) for r in records if key in r and "env_steps" in r]
+    return [p[0] for p in points], [p[1] for p in points]
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
