@@ -52,11 +52,18 @@ def generate_demos(
     return kept
 
 
-def demo_buffer(episodes: list[dict[str, np.ndarray]], obs_dim: int, action_dim: int) -> ReplayBuffer:
-    """One replay lane holding the demo episodes back to back (sized to fit them all)."""
+EPISODE_KEYS = ("observations", "actions", "rewards", "next_observations", "terminated", "dones")
+
+
+def demo_buffer(episodes: list[dict[str, np.ndarray]], obs_dim: int, action_dim: int, capacity: int) -> ReplayBuffer:
+    """One replay lane holding episodes back to back; more (relabeled successes) can be appended."""
     total = sum(len(e["rewards"]) for e in episodes)
-    buffer = ReplayBuffer(total, 1, obs_dim, action_dim)
+    buffer = ReplayBuffer(max(capacity, total), 1, obs_dim, action_dim)
     for episode in episodes:
-        for t in range(len(episode["rewards"])):
-            buffer.add(*(episode[key][t : t + 1] for key in ("observations", "actions", "rewards", "next_observations", "terminated", "dones")))
+        append_episode(buffer, episode)
     return buffer
+
+
+def append_episode(buffer: ReplayBuffer, episode: dict[str, np.ndarray]) -> None:
+    for t in range(len(episode["rewards"])):
+        buffer.add(*(np.asarray(episode[key][t : t + 1]) for key in EPISODE_KEYS))

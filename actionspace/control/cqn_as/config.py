@@ -14,10 +14,10 @@ from actionspace.core.run import RunConfig
 class CQNASConfig:
     run: RunConfig = field(default_factory=lambda: RunConfig(name="cqn_as", save_every=5000, log_every=250))
     """Output directory, seed, checkpointing (counted in vector-env steps) and logging."""
-    env: EnvConfig = field(default_factory=lambda: EnvConfig(id="actionspace/SparseReacher-v0", num_envs=1))
+    env: EnvConfig = field(default_factory=lambda: EnvConfig(id="actionspace/SparseReacher-v0", num_envs=2))
     """The training envs (a sparse-reward task with a scripted expert for demonstrations)."""
 
-    total_env_steps: int = 20_000
+    total_env_steps: int = 8_000
     """Env steps over all envs."""
     sequence_length: int = 4
     """K: length of the action sequence the critic scores (1 gives plain CQN)."""
@@ -43,15 +43,25 @@ class CQNASConfig:
     """Successful expert episodes generated for the demonstration buffer (0: none)."""
     demo_fraction: float = 0.5
     """Share of each batch drawn from the demonstrations."""
+    relabel_successes: bool = True
+    """Add the agent's own successful episodes to the demonstration buffer (the reference code's relabeling)."""
+    demo_capacity: int = 50_000
+    """Transitions the demonstration buffer holds (expert demos plus relabeled successes)."""
+    td_weight: float = 0.1
+    """Weight of the distributional TD loss (the reference's critic_lambda)."""
     bc_lambda: float = 1.0
     """Weight of the demo margin and stochastic-dominance losses."""
-    bc_margin: float = 0.01
+    bc_margin: float = 0.1
     """Margin by which a demo bin's Q must beat the others."""
+    fosd_weight: float = 0.0
+    """Weight of the first-order stochastic-dominance demo loss inside bc_lambda. Off by default: here it
+    drove every bin's return distribution to the same point mass, which zeroes the margin loss's
+    gradient (softmax saturation); see docs/cqn_as.md."""
 
     batch_size: int = 128
     """Transitions per update (the paper's 256 halved for 2-core CPUs; see docs/cqn_as.md)."""
-    learning_rate: float = 1e-4
-    """AdamW step size."""
+    learning_rate: float = 1e-3
+    """AdamW step size (higher than the reference's 5e-5: small critic, few thousand updates)."""
     weight_decay: float = 0.1
     """AdamW weight decay."""
     gamma: float = 0.99
@@ -60,7 +70,7 @@ class CQNASConfig:
     """n of the n-step return."""
     target_tau: float = 0.02
     """Polyak rate of the target critic."""
-    exploration_std: float = 0.1
+    exploration_std: float = 0.01
     """Std of the Gaussian noise added to executed actions while training (in [-1, 1] action units)."""
     learning_starts: int = 500
     """Env steps before updates begin (demos make early updates useful, so this can be small)."""

@@ -44,8 +44,10 @@ def cqn_loss(
     *,
     bc_lambda: float,
     bc_margin: float,
+    td_weight: float = 1.0,
+    fosd_weight: float = 1.0,
 ) -> LossOutput:
-    """Distributional TD loss plus demo terms.
+    """td_weight * distributional TD loss + bc_lambda * (margin + fosd_weight * FOSD) demo terms.
 
     log_probs_taken, target: [B, L, K, D, atoms] (log-probs of the taken bin; projected target).
     probs_all: [B, L, K, D, bins, atoms]; probs_taken: [B, L, K, D, atoms]; demo: [B] in {0, 1}.
@@ -65,7 +67,7 @@ def cqn_loss(
     count = demo.sum().clamp(min=1.0)
     margin_loss = (margin * demo).sum() / count
     fosd_loss = (fosd * demo).sum() / count
-    loss = td + bc_lambda * (margin_loss + fosd_loss)
+    loss = td_weight * td + bc_lambda * (margin_loss + fosd_weight * fosd_loss)
     return LossOutput(
         loss,
         {

@@ -20,8 +20,8 @@ from actionspace.control.cqn_as.config import CQNASConfig
 from actionspace.control.cqn_as.discretize import decode_action, encode_action
 from actionspace.control.cqn_as.loss import cqn_loss, project_distribution
 from actionspace.control.cqn_as.network import CoarseToFineCritic
-from actionspace.control.demos import demo_buffer, generate_demos
-from actionspace.control.envs import check_finite, env_spaces, final_observations, make_vector_env
+from actionspace.control.demos import EPISODE_KEYS, append_episode, demo_buffer, generate_demos
+from actionspace.control.envs import check_finite, env_spaces, final_info, final_observations, make_vector_env
 from actionspace.control.evaluate import evaluate
 from actionspace.control.ppo.trainer import EpisodeTracker
 from actionspace.control.replay import ReplayBuffer, to_tensors
@@ -91,7 +91,7 @@ class CQNASTrainer:
             episodes = generate_demos(config.env.id, config.demo_episodes, seed=run.config.seed)
             for episode in episodes:
                 episode["actions"] = self.to_unit(episode["actions"])
-            self.demos = demo_buffer(episodes, self.obs_dim, self.action_dim)
+            self.demos = demo_buffer(episodes, self.obs_dim, self.action_dim, config.demo_capacity)
         self.history = EvalHistory()
         self.rng = np.random.default_rng(run.process_seed)
 
@@ -123,6 +123,8 @@ class CQNASTrainer:
         self.critic, self.optimizer = run.prepare(self.critic, self.optimizer)
         self.target.to(run.device)
         run.register_for_checkpointing(self.target, self.replay, self.history)
+        if self.demos is not None:
+            run.register_for_checkpointing(self.demos)
         start = run.restore()
         if start == 0:
             self.history.before = self.evaluate()
@@ -131,6 +133,8 @@ class CQNASTrainer:
         observations, _ = envs.reset(seed=run.process_seed * 10_007 + start)
         executor = SequenceExecutor(config.env.num_envs, config.sequence_length, config.execution, config.ensemble_decay)
         tracker = EpisodeTracker(config.env.num_envs)
+        current: list[list[tuple]] = [[] for _ in range(config.env.num_envs)]  # each env's episode so far
+        relabeled = 0
         sums: dict[str, float] = {}
         updates = 0
         clock = time.perf_counter()
@@ -145,6 +149,8 @@ class CQNASTrainer:
             check_finite(successor, where="observation")
             self.replay.add(observations, actions, rewards, successor, terminated, dones)
             tracker.step(rewards, dones, infos)
+            if self.demos is not None and config.relabel_successes:
+                relabeled += self._relabel(current, (observations, actions, rewards, successor, terminated, dones), infos)
             if dones.any():
                 executor.reset(np.flatnonzero(dones))
             observations = next_observations
@@ -156,7 +162,7 @@ class CQNASTrainer:
             if run.should_log():
                 now = time.perf_counter()
                 metrics = {key: value / max(updates, 1) for key, value in sums.items()} | tracker.flush()
-                metrics |= {"env_steps": float(env_steps), "perf/env_steps_per_s": config.env.num_envs * config.run.log_every / (now - clock)}
+                metrics |= {"env_steps": float(env_steps), "train/relabeled_episodes": float(relabeled), "perf/env_steps_per_s": config.env.num_envs * config.run.log_every / (now - clock)}
                 sums, updates, clock = {}, 0, now
                 if config.eval_every and env_steps % config.eval_every < config.env.num_envs and run.step < config.vector_steps:
                     metrics |= self.evaluate()
@@ -167,6 +173,19 @@ class CQNASTrainer:
         after = self.evaluate()
         run.log(after | {"env_steps": float(config.vector_steps * config.env.num_envs)})
         return {"before": self.history.before, "after": after}
+
+    def _relabel(self, current: list[list[tuple]], step: tuple, infos: dict) -> int:
+        """Keeps each env's running episode; a successful one is appended to the demonstrations."""
+        added = 0
+        for env, episode in enumerate(current):
+            episode.append(tuple(np.asarray(part[env]) for part in step))
+            if step[5][env]:
+                if final_info(infos, env, "is_success", False):
+                    assert self.demos is not None
+                    append_episode(self.demos, {key: np.stack([t[i] for t in episode]) for i, key in enumerate(EPISODE_KEYS)})
+                    added += 1
+                episode.clear()
+        return added
 
     def evaluate(self) -> dict[str, float]:
         config = self.config
@@ -218,6 +237,8 @@ class CQNASTrainer:
             batch["demo"],
             bc_lambda=config.bc_lambda,
             bc_margin=config.bc_margin,
+            td_weight=config.td_weight,
+            fosd_weight=config.fosd_weight,
         )
         if not self.run.finite_everywhere(output.loss):
             self.run.print(f"warning: step {self.run.step}: non-finite CQN-AS loss; update skipped")
