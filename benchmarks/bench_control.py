@@ -37,7 +37,9 @@ class Agent(nn.Module):
     def __init__(self, obs_dim: int, act_dim: int) -> None:
         super().__init__()
         self.critic = nn.Sequential(layer(obs_dim, 64), nn.Tanh(), layer(64, 64), nn.Tanh(), layer(64, 1, 1.0))
-        self.actor_mean = nn.Sequential(layer(obs_dim, 64), nn.Tanh(), layer(64, 64), nn.Tanh(), layer(64, act_dim, 0.01))
+        self.actor_mean = nn.Sequential(
+            layer(obs_dim, 64), nn.Tanh(), layer(64, 64), nn.Tanh(), layer(64, act_dim, 0.01)
+        )
         self.actor_logstd = nn.Parameter(torch.zeros(1, act_dim))
 
     def value(self, x: torch.Tensor) -> torch.Tensor:
@@ -121,8 +123,14 @@ def cleanrl_style_ppo(env_id: str, total_steps: int, seed: int = 0) -> float:
 
 
 def ours(config: str, env_id: str, steps: int) -> float:
-    overrides = [f"env.id={env_id}", f"env.num_envs={NUM_ENVS}", f"rollout_steps={ROLLOUT}", f"total_env_steps={steps}",
-                 "eval_episodes=1", "env.max_episode_steps=1000"]
+    overrides = [
+        f"env.id={env_id}",
+        f"env.num_envs={NUM_ENVS}",
+        f"rollout_steps={ROLLOUT}",
+        f"total_env_steps={steps}",
+        "eval_episodes=1",
+        "env.max_episode_steps=1000",
+    ]
     result = run_recipe(config, overrides)
     rates = [r["perf/env_steps_per_s"] for r in result["records"] if "perf/env_steps_per_s" in r]
     # perf/env_steps_per_s covers collection and update of each iteration, like the reference's loop.
@@ -144,15 +152,27 @@ def main() -> None:
         ("actionspace GenPO", genpo, genpo / reference),
     ]
     table = "\n".join(
-        [f"{args.env}, {NUM_ENVS} envs x {ROLLOUT} steps, {EPOCHS} epochs x {MINIBATCHES} minibatches, 64x64 MLPs, "
-         f"{args.steps:,} env steps each, 1 torch thread", "",
-         "| implementation | env steps/s | vs reference |", "|---|---|---|"]
+        [
+            f"{args.env}, {NUM_ENVS} envs x {ROLLOUT} steps, {EPOCHS} epochs x {MINIBATCHES} minibatches, 64x64 MLPs, "
+            f"{args.steps:,} env steps each, 1 torch thread",
+            "",
+            "| implementation | env steps/s | vs reference |",
+            "|---|---|---|",
+        ]
         + [f"| {name} | {rate:,.0f} | {ratio:.2f}x |" for name, rate, ratio in rows]
         + ["", f"GenPO / our PPO: {genpo / ppo:.2f}x"]
     )
     print(table)
-    path = write_result("bench_control", {"args": vars(args), "steps_per_s": {n: r for n, r, _ in rows},
-                                          "ppo_vs_reference": ppo / reference, "genpo_vs_ppo": genpo / ppo, "table": table})
+    path = write_result(
+        "bench_control",
+        {
+            "args": vars(args),
+            "steps_per_s": {n: r for n, r, _ in rows},
+            "ppo_vs_reference": ppo / reference,
+            "genpo_vs_ppo": genpo / ppo,
+            "table": table,
+        },
+    )
     print(f"\nwrote {path}")
 
 

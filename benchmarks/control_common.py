@@ -37,7 +37,9 @@ def run_recipe(config_path: str, overrides: list[str], probe: Callable[[Any], di
     return {"after": results["after"], "before": results["before"], "records": records} | extra
 
 
-def run_all(jobs: list[tuple[str, str, list[str]]], workers: int, probe: Callable | None = None) -> dict[str, list[dict]]:
+def run_all(
+    jobs: list[tuple[str, str, list[str]]], workers: int, probe: Callable | None = None
+) -> dict[str, list[dict]]:
     """Runs (label, config, overrides) jobs on ``workers`` processes; results grouped by label, in job order."""
     results: dict[str, list[dict]] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -36,7 +36,9 @@ def main() -> None:
         common += ["learning_starts=200", "demo_episodes=5"]
     jobs = [
         (f"{method}/{task}", f"configs/{method}_{task}.yaml", [f"run.seed={seed}", *common])
-        for task in TASKS for seed in range(args.seeds) for method in METHODS
+        for task in TASKS
+        for seed in range(args.seeds)
+        for method in METHODS
     ]
     results = run_all(jobs, args.workers)
 
@@ -54,9 +56,15 @@ def main() -> None:
         for method in METHODS:
             runs = results[f"{method}/{task}"]
             final = [r["after"]["eval/success"] for r in runs]
-            auc = [sum(curve(r["records"], "eval/success")[1]) / max(1, len(curve(r["records"], "eval/success")[1])) for r in runs]
-            summary[f"{method}/{task}"] = {"final": final, "auc": auc,
-                                           "curves": [curve(r["records"], "eval/success") for r in runs]}
+            auc = [
+                sum(curve(r["records"], "eval/success")[1]) / max(1, len(curve(r["records"], "eval/success")[1]))
+                for r in runs
+            ]
+            summary[f"{method}/{task}"] = {
+                "final": final,
+                "auc": auc,
+                "curves": [curve(r["records"], "eval/success") for r in runs],
+            }
             f_mean, f_half = mean_interval(final)
             a_mean, a_half = mean_interval(auc)
             cells.append(f"{f_mean:.2f} ± {f_half:.2f} | {a_mean:.2f} ± {a_half:.2f}")
@@ -79,7 +87,9 @@ def plot(summary: dict) -> Path:
     for axis, (task, env) in zip(axes, TASKS.items(), strict=True):
         for method, name in METHODS.items():
             for index, (x, y) in enumerate(summary[f"{method}/{task}"]["curves"]):
-                axis.plot(x, y, color=colours[method], alpha=0.7, marker="o", markersize=3, label=name if index == 0 else None)
+                axis.plot(
+                    x, y, color=colours[method], alpha=0.7, marker="o", markersize=3, label=name if index == 0 else None
+                )
         axis.set(title=env, xlabel="env steps", ylabel="evaluation success", ylim=(-0.05, 1.05))
         axis.legend()
     figure.tight_layout()

@@ -45,10 +45,16 @@ def main() -> None:
         args.seeds, args.mujoco_steps, args.multigoal_steps = 1, 4096, 4096
 
     seeds = range(args.seeds)
-    mujoco = [(m, f"configs/{m}_halfcheetah.yaml", [f"run.seed={s}", f"total_env_steps={args.mujoco_steps}"])
-              for m in ("ppo", "genpo") for s in seeds]
-    multigoal = [(m, f"configs/{m}_multigoal.yaml", [f"run.seed={s}", f"total_env_steps={args.multigoal_steps}", *MULTIGOAL])
-                 for m in ("ppo", "genpo") for s in seeds]
+    mujoco = [
+        (m, f"configs/{m}_halfcheetah.yaml", [f"run.seed={s}", f"total_env_steps={args.mujoco_steps}"])
+        for m in ("ppo", "genpo")
+        for s in seeds
+    ]
+    multigoal = [
+        (m, f"configs/{m}_multigoal.yaml", [f"run.seed={s}", f"total_env_steps={args.multigoal_steps}", *MULTIGOAL])
+        for m in ("ppo", "genpo")
+        for s in seeds
+    ]
     mujoco_results = run_all(mujoco, args.workers)
     multigoal_results = run_all(multigoal, args.workers, probe=coverage_probe)
 
@@ -76,16 +82,26 @@ def main() -> None:
             f"HalfCheetah-v5 at {args.mujoco_steps:,} env steps; MultiGoal at {args.multigoal_steps:,} env steps; "
             f"{args.seeds} seed(s); ± is a 95% t-interval over seeds.",
             "",
-            "| method | HalfCheetah return | MultiGoal goals covered (per seed) | MultiGoal success, sampled | MultiGoal success, deterministic |",
+            "| method | HalfCheetah return | MultiGoal goals covered (per seed) "
+            "| MultiGoal success, sampled | MultiGoal success, deterministic |",
             "|---|---|---|---|---|",
             *rows,
         ]
     )
     print(table)
     png = plot(mujoco_results, multigoal_results, args)
-    path = write_result("genpo_table", {"args": vars(args), "summary": summary, "table": table, "png": str(png),
-                                        "curves": {m: [curve(r["records"], "train/episode_return") for r in rs]
-                                                   for m, rs in mujoco_results.items()}})
+    path = write_result(
+        "genpo_table",
+        {
+            "args": vars(args),
+            "summary": summary,
+            "table": table,
+            "png": str(png),
+            "curves": {
+                m: [curve(r["records"], "train/episode_return") for r in rs] for m, rs in mujoco_results.items()
+            },
+        },
+    )
     print(f"\nwrote {path} and {png}")
 
 
@@ -110,8 +126,9 @@ def plot(mujoco_results, multigoal_results, args) -> Path:
         means = [sum(s) / len(s) for s in shares]
         right.bar([g + offset for g in range(4)], means, width, color=colours[method], label=names[method])
     right.axhline(COVERAGE_SHARE, color="grey", linestyle=":", linewidth=1)
-    right.set(title="MultiGoal: share of sampled episodes ending at each goal", xlabel="goal", ylabel="share",
-              xticks=range(4))
+    right.set(
+        title="MultiGoal: share of sampled episodes ending at each goal", xlabel="goal", ylabel="share", xticks=range(4)
+    )
     right.legend()
     figure.tight_layout()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,9 @@
 """Control methods: a parallel trainer family on the same `core/` (configs, Run, checkpoints, CLI).
 
-Importing this package registers the control trainers and our gymnasium tasks.
+Importing this package registers the control trainers (and, through `envs/control`, our gymnasium tasks).
 """
 
-import actionspace.control.tasks  # noqa: F401
+import actionspace.envs.control  # noqa: F401
 from actionspace.control.cqn_as import CQNASConfig, CQNASTrainer
 from actionspace.control.genpo import GenPOConfig, GenPOTrainer
 from actionspace.control.ppo import PPOConfig, PPOTrainer

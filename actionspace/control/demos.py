@@ -13,7 +13,7 @@ import gymnasium as gym
 import numpy as np
 
 from actionspace.control.replay import ReplayBuffer
-from actionspace.control.tasks import reacher_expert_action
+from actionspace.envs.control import reacher_expert_action
 
 EXPERTS: dict[str, Callable[[Any], np.ndarray]] = {
     "actionspace/SparseReacher-v0": reacher_expert_action,
@@ -35,15 +35,19 @@ def generate_demos(
             raise RuntimeError(f"the {env_id} expert succeeded in only {len(kept)} of {attempt} episodes")
         observation, _ = env.reset(seed=seed * 100_003 + attempt)
         attempt += 1
-        steps: dict[str, list[Any]] = {k: [] for k in ("observations", "actions", "rewards", "next_observations", "terminated", "dones")}
-        done, info = False, {}
+        steps: dict[str, list[Any]] = {
+            k: [] for k in ("observations", "actions", "rewards", "next_observations", "terminated", "dones")
+        }
+        done, info = False, dict[str, Any]()
         while not done:
             action = expert(env.unwrapped)
             if action_noise:
                 action = np.clip(action + rng.normal(0, action_noise, action.shape), -1, 1).astype(np.float32)
             next_observation, reward, terminated, truncated, info = env.step(action)
             done = terminated or truncated
-            for key, value in zip(steps, (observation, action, reward, next_observation, terminated, done), strict=True):
+            for key, value in zip(
+                steps, (observation, action, reward, next_observation, terminated, done), strict=True
+            ):
                 steps[key].append(value)
             observation = next_observation
         if info.get("is_success", False):

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import gymnasium as gym
 import numpy as np
 
-import actionspace.control.tasks  # noqa: F401  (registers our tasks with gymnasium)
+import actionspace.envs.control  # noqa: F401  (registers our tasks with gymnasium)
 from actionspace.core.config import ConfigError
 
 
@@ -53,6 +53,13 @@ def env_spaces(config: EnvConfig) -> tuple[gym.Space, gym.Space]:
         return _spaces(config.id, tuple(sorted(config.kwargs.items())))
     except TypeError as error:
         raise ConfigError(f"env.kwargs {config.kwargs} are not accepted by {config.id}: {error}") from error
+
+
+def box_spaces(config: EnvConfig) -> tuple[gym.spaces.Box, gym.spaces.Box]:
+    """Observation and action Box spaces of an env whose config has passed :func:`require_continuous_actions`."""
+    observation_space, action_space = env_spaces(config)
+    assert isinstance(observation_space, gym.spaces.Box) and isinstance(action_space, gym.spaces.Box)
+    return observation_space, action_space
 
 
 def require_continuous_actions(config: EnvConfig, method: str) -> gym.spaces.Box:

@@ -66,7 +66,7 @@ def evaluate(
         episode_return += rewards
         episode_length += 1
         dones = terminated | truncated
-        for index in np.flatnonzero(dones):
+        for index in map(int, np.flatnonzero(dones)):
             if counted[index]:
                 result.returns.append(float(episode_return[index]))
                 result.lengths.append(int(episode_length[index]))

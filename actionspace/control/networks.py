@@ -35,6 +35,9 @@ class Critic(nn.Module):
 class ActionBounds(nn.Module):
     """Clips actions to the env's Box (CleanRL's ClipAction): the stored action keeps the raw sample."""
 
+    low: torch.Tensor
+    high: torch.Tensor
+
     def __init__(self, low: np.ndarray, high: np.ndarray) -> None:
         super().__init__()
         self.register_buffer("low", torch.as_tensor(low, dtype=torch.float32))
@@ -47,7 +50,9 @@ class ActionBounds(nn.Module):
 class GaussianActor(nn.Module):
     """A diagonal Gaussian with a state-independent log-std: the unimodal reference policy."""
 
-    def __init__(self, obs_dim: int, action_dim: int, hidden: list[int], bounds: ActionBounds, init_log_std: float = 0.0):
+    def __init__(
+        self, obs_dim: int, action_dim: int, hidden: list[int], bounds: ActionBounds, init_log_std: float = 0.0
+    ):
         super().__init__()
         self.mean = mlp([obs_dim, *hidden, action_dim], output_gain=0.01)
         self.log_std = nn.Parameter(torch.full((action_dim,), init_log_std))
@@ -63,7 +68,9 @@ class GaussianActor(nn.Module):
         action = dist.sample()
         return action, self.bounds(action), dist.log_prob(action).sum(-1)
 
-    def log_prob_and_entropy(self, observations: torch.Tensor, actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def log_prob_and_entropy(
+        self, observations: torch.Tensor, actions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         dist = self.distribution(observations)
         return dist.log_prob(actions).sum(-1), dist.entropy().sum(-1)
 

@@ -59,7 +59,9 @@ def _lane(rewards, dones, terminated=None):
     buffer = ReplayBuffer(len(rewards), 1, obs_dim=1, action_dim=1)
     for t, (r, d) in enumerate(zip(rewards, dones, strict=True)):
         term = d if terminated is None else terminated[t]
-        buffer.add(np.array([[t]]), np.array([[10.0 + t]]), np.array([r]), np.array([[t + 1]]), np.array([term]), np.array([d]))
+        buffer.add(
+            np.array([[t]]), np.array([[10.0 + t]]), np.array([r]), np.array([[t + 1]]), np.array([term]), np.array([d])
+        )
     return buffer
 
 
@@ -138,8 +140,19 @@ def test_ppo_training_stops_on_nan_observations_naming_the_env(tmp_path):
     from actionspace.cli import main
 
     with pytest.raises(NonFiniteObservation, match="env index"):
-        main(["train", "configs/ppo_halfcheetah.yaml", "env.id=actionspace-test/NaNAfterThree-v0", "env.num_envs=2",
-              "total_env_steps=64", "rollout_steps=32", "minibatches=2", f"run.root={tmp_path}", "run.progress=false"])
+        main(
+            [
+                "train",
+                "configs/ppo_halfcheetah.yaml",
+                "env.id=actionspace-test/NaNAfterThree-v0",
+                "env.num_envs=2",
+                "total_env_steps=64",
+                "rollout_steps=32",
+                "minibatches=2",
+                f"run.root={tmp_path}",
+                "run.progress=false",
+            ]
+        )
 
 
 def test_evaluate_runs_exactly_the_requested_episodes():
@@ -176,8 +189,18 @@ def test_ppo_loss_matches_hand_computation():
     old = torch.zeros(2)
     advantages = torch.tensor([1.0, 2.0])
     values, old_values, returns = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 0.0]), torch.tensor([2.0, 1.0])
-    out = ppo_loss(new, old, advantages, values, old_values, returns, torch.tensor([0.5, 0.5]),
-                   clip=0.2, value_coef=0.5, entropy_coef=0.1)
+    out = ppo_loss(
+        new,
+        old,
+        advantages,
+        values,
+        old_values,
+        returns,
+        torch.tensor([0.5, 0.5]),
+        clip=0.2,
+        value_coef=0.5,
+        entropy_coef=0.1,
+    )
     # policy: -mean(min(1*1, 1*1), min(1.5*2, 1.2*2)) = -(1 + 2.4) / 2
     policy = -(1.0 + 2.4) / 2
     # value (clipped at 0.2): sample 0: max((1-2)^2, (0.2-2)^2) = 3.24; sample 1: max(1, 1) = 1

@@ -57,7 +57,9 @@ def test_projection_broadcasts_over_levels_positions_and_dims():
     assert projected.shape == probs.shape
     assert torch.allclose(projected.sum(-1), torch.ones(4, 3, 2, 2))
     one = project_distribution(probs[1:2, 2, 1, 0], torch.tensor([0.3]), torch.tensor([0.9]), support)
-    assert torch.allclose(project_distribution(probs, torch.full((4,), 0.3), torch.full((4,), 0.9), support)[1, 2, 1, 0], one[0])
+    assert torch.allclose(
+        project_distribution(probs, torch.full((4,), 0.3), torch.full((4,), 0.9), support)[1, 2, 1, 0], one[0]
+    )
 
 
 def test_cqn_loss_terms_by_hand():
@@ -66,8 +68,9 @@ def test_cqn_loss_terms_by_hand():
     probs_all = torch.tensor([[0.5, 0.5], [0.9, 0.1]]).view(1, 1, 1, 1, 2, 2)
     probs_taken = probs_all[..., 0, :]
     target = torch.tensor([0.0, 1.0]).view(1, 1, 1, 1, 2)
-    out = cqn_loss(probs_taken.log(), target, probs_all, probs_taken, support, torch.tensor([1.0]),
-                   bc_lambda=2.0, bc_margin=0.5)
+    out = cqn_loss(
+        probs_taken.log(), target, probs_all, probs_taken, support, torch.tensor([1.0]), bc_lambda=2.0, bc_margin=0.5
+    )
     td = -np.log(0.5)
     # Q(taken) = 0.5, Q = [0.5, 0.1]; margin terms max(0, 0.5 - 0) = 0.5 and max(0, 0.5 - 0.4) = 0.1 -> mean 0.3
     margin = 0.3
@@ -79,12 +82,28 @@ def test_cqn_loss_terms_by_hand():
     assert out.loss.item() == pytest.approx(td + 2.0 * (margin + fosd))
     # With the bins swapped the demo is dominated: FOSD = (0.9 - 0.5) over the first atom, averaged over 2 bins.
     swapped = probs_all.flip(-2)
-    out = cqn_loss(swapped[..., 0, :].log(), target, swapped, swapped[..., 0, :], support, torch.tensor([1.0]),
-                   bc_lambda=1.0, bc_margin=0.0)
+    out = cqn_loss(
+        swapped[..., 0, :].log(),
+        target,
+        swapped,
+        swapped[..., 0, :],
+        support,
+        torch.tensor([1.0]),
+        bc_lambda=1.0,
+        bc_margin=0.0,
+    )
     assert out.diagnostics["train/bc_fosd_loss"].item() == pytest.approx(0.4 / 2)
     # Non-demo rows contribute no demo loss.
-    out = cqn_loss(swapped[..., 0, :].log(), target, swapped, swapped[..., 0, :], support, torch.tensor([0.0]),
-                   bc_lambda=1.0, bc_margin=0.5)
+    out = cqn_loss(
+        swapped[..., 0, :].log(),
+        target,
+        swapped,
+        swapped[..., 0, :],
+        support,
+        torch.tensor([0.0]),
+        bc_lambda=1.0,
+        bc_margin=0.5,
+    )
     assert out.diagnostics["train/bc_margin_loss"].item() == 0.0
 
 
@@ -109,7 +128,11 @@ def test_critic_greedy_sequence_is_the_argmax_at_every_level():
 
 
 def test_sequence_executor_chunk_and_temporal_ensemble():
-    plans = [np.array([[[1.0], [2.0], [3.0]]]), np.array([[[10.0], [20.0], [30.0]]]), np.array([[[100.0], [0.0], [0.0]]])]
+    plans = [
+        np.array([[[1.0], [2.0], [3.0]]]),
+        np.array([[[10.0], [20.0], [30.0]]]),
+        np.array([[[100.0], [0.0], [0.0]]]),
+    ]
     chunk = SequenceExecutor(1, 3, "chunk", 0.0)
     assert [chunk.step(p)[0, 0] for p in plans] == [1.0, 2.0, 3.0]  # plays the first plan out
     ensemble = SequenceExecutor(1, 3, "ensemble", 0.0)

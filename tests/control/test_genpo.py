@@ -57,8 +57,16 @@ def test_log_prob_is_the_change_of_variables_density():
 def test_flow_actor_density_integrates_to_one_in_one_dimension():
     # d = 1: the doubled action is 2-D; integrate exp(log pi) on a grid around the samples.
     torch.manual_seed(1)
-    actor = FlowActor(1, 1, ActionBounds(np.array([-1.0]), np.array([1.0])), steps=3, mix=0.9, hidden=[16],
-                      noise_scale=0.5, compression_coef=0.0).double()
+    actor = FlowActor(
+        1,
+        1,
+        ActionBounds(np.array([-1.0]), np.array([1.0])),
+        steps=3,
+        mix=0.9,
+        hidden=[16],
+        noise_scale=0.5,
+        compression_coef=0.0,
+    ).double()
     for parameter in actor.parameters():
         torch.nn.init.normal_(parameter, std=0.3)
     grid = torch.linspace(-4, 4, 401, dtype=torch.float64)
@@ -69,14 +77,22 @@ def test_flow_actor_density_integrates_to_one_in_one_dimension():
 
 
 def test_sampled_log_prob_equals_recomputed_and_env_action_is_the_clipped_mean():
-    actor = FlowActor(3, 2, ActionBounds(-np.ones(2), np.ones(2)), steps=5, mix=0.95, hidden=[32],
-                      noise_scale=1.0, compression_coef=0.01)
+    actor = FlowActor(
+        3,
+        2,
+        ActionBounds(-np.ones(2), np.ones(2)),
+        steps=5,
+        mix=0.95,
+        hidden=[32],
+        noise_scale=1.0,
+        compression_coef=0.01,
+    )
     observations = torch.randn(16, 3)
     doubled, env_action, log_prob = actor.sample(observations)
     assert torch.allclose(actor.log_prob(observations, doubled), log_prob, atol=1e-4)
     x, y = doubled.split(2, dim=-1)
     assert torch.equal(env_action, (0.5 * (x + y)).clamp(-1, 1))
-    (weight, term), = actor.auxiliary_losses(observations).values()
+    ((weight, term),) = actor.auxiliary_losses(observations).values()
     assert weight == 0.01 and term.item() > 0
 
 
@@ -93,7 +109,7 @@ def test_genpo_rejects_a_discrete_action_space_at_config_time():
 def test_cli_bad_env_fails_before_any_run_directory(tmp_path, capsys):
     from actionspace.cli import main
 
-    code = main(["train", "configs/genpo_multigoal.yaml", "env.id=CartPole-v1", f"run.root={tmp_path}"])
+    code = main(["train", "configs/genpo_halfcheetah.yaml", "env.id=CartPole-v1", f"run.root={tmp_path}"])
     assert code == 2
     assert "GenPO needs a continuous" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())

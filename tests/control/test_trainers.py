@@ -32,7 +32,9 @@ ONE_GOAL = ["env.kwargs.num_goals=1", "eval_episodes=20"]
 @pytest.mark.slow
 @pytest.mark.parametrize("method", ["ppo", "genpo"])
 def test_on_policy_methods_learn_a_one_goal_task(tmp_path, method):
-    _, results, records, _ = _train(f"configs/{method}_multigoal.yaml", tmp_path, *ONE_GOAL, "total_env_steps=8192", "entropy_coef=0.0")
+    _, results, records, _ = _train(
+        f"configs/{method}_multigoal.yaml", tmp_path, *ONE_GOAL, "total_env_steps=8192", "entropy_coef=0.0"
+    )
     assert results["before"]["eval/success"] <= 0.2
     assert results["after"]["eval/success"] >= 0.9
     returns = [r["train/episode_return"] for r in records if "train/episode_return" in r]
@@ -42,12 +44,28 @@ def test_on_policy_methods_learn_a_one_goal_task(tmp_path, method):
 
 def test_ppo_logs_the_expected_metrics_and_checkpoints_normalisers(tmp_path):
     trainer, _, records, output_dir = _train(
-        "configs/ppo_halfcheetah.yaml", tmp_path, "env.num_envs=2", "rollout_steps=64", "minibatches=4",
-        "total_env_steps=256", "eval_episodes=1", "env.max_episode_steps=50", "run.save_every=1",
+        "configs/ppo_halfcheetah.yaml",
+        tmp_path,
+        "env.num_envs=2",
+        "rollout_steps=64",
+        "minibatches=4",
+        "total_env_steps=256",
+        "eval_episodes=1",
+        "env.max_episode_steps=50",
+        "run.save_every=1",
     )
     keys = set().union(*records)
-    for key in ("train/policy_loss", "train/value_loss", "train/approx_kl", "train/clip_fraction", "train/lr",
-                "train/explained_variance", "env_steps", "perf/env_steps_per_s", "eval/return"):
+    for key in (
+        "train/policy_loss",
+        "train/value_loss",
+        "train/approx_kl",
+        "train/clip_fraction",
+        "train/lr",
+        "train/explained_variance",
+        "env_steps",
+        "perf/env_steps_per_s",
+        "eval/return",
+    ):
         assert key in keys, key
     assert [r["env_steps"] for r in records if "train/lr" in r] == [128.0, 256.0]
     checkpoint = sorted((output_dir / "checkpoints").iterdir())[-1]
@@ -57,8 +75,17 @@ def test_ppo_logs_the_expected_metrics_and_checkpoints_normalisers(tmp_path):
 
 
 def test_ppo_resume_continues_from_the_checkpoint(tmp_path):
-    common = ["env.num_envs=2", "rollout_steps=64", "minibatches=4", "eval_episodes=1", "env.max_episode_steps=50",
-              "run.save_every=1", f"run.root={tmp_path}", "run.progress=false", "run.name=resume"]
+    common = [
+        "env.num_envs=2",
+        "rollout_steps=64",
+        "minibatches=4",
+        "eval_episodes=1",
+        "env.max_episode_steps=50",
+        "run.save_every=1",
+        f"run.root={tmp_path}",
+        "run.progress=false",
+        "run.name=resume",
+    ]
     assert main(["train", "configs/ppo_halfcheetah.yaml", "total_env_steps=256", *common]) == 0
     first = sorted((tmp_path / "resume").iterdir())[0]
     lr_before = json.loads((first / "metrics.jsonl").read_text().splitlines()[-2])["train/lr"]
@@ -71,8 +98,15 @@ def test_ppo_resume_continues_from_the_checkpoint(tmp_path):
 
 def test_cqn_as_mechanics(tmp_path):
     trainer, results, records, _ = _train(
-        "configs/cqn_as_sparse_reacher.yaml", tmp_path, "total_env_steps=300", "learning_starts=100",
-        "demo_episodes=3", "eval_episodes=2", "eval_every=0", "run.log_every=50", "batch_size=16",
+        "configs/cqn_as_sparse_reacher.yaml",
+        tmp_path,
+        "total_env_steps=300",
+        "learning_starts=100",
+        "demo_episodes=3",
+        "eval_episodes=2",
+        "eval_every=0",
+        "run.log_every=50",
+        "batch_size=16",
     )
     logged = [r for r in records if "train/td_loss" in r]
     assert logged and all(np.isfinite(r["train/loss"]) for r in logged)

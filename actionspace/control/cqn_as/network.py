@@ -20,8 +20,12 @@ class Stream(nn.Module):
     def __init__(self, in_dim: int, hidden: int, out_dim: int) -> None:
         super().__init__()
         self.mlp = nn.Sequential(
-            nn.Linear(in_dim, hidden, bias=False), nn.LayerNorm(hidden), nn.SiLU(),
-            nn.Linear(hidden, hidden, bias=False), nn.LayerNorm(hidden), nn.SiLU(),
+            nn.Linear(in_dim, hidden, bias=False),
+            nn.LayerNorm(hidden),
+            nn.SiLU(),
+            nn.Linear(hidden, hidden, bias=False),
+            nn.LayerNorm(hidden),
+            nn.SiLU(),
         )
         self.gru = nn.GRU(hidden, hidden, batch_first=True)
         self.head = nn.Linear(hidden, out_dim)
@@ -34,11 +38,30 @@ class Stream(nn.Module):
 
 
 class CoarseToFineCritic(nn.Module):
-    def __init__(self, obs_dim: int, action_dim: int, *, sequence_length: int, levels: int, bins: int,
-                 atoms: int, v_min: float, v_max: float, hidden: int = 128, feature_dim: int = 64) -> None:
+    support: torch.Tensor
+
+    def __init__(
+        self,
+        obs_dim: int,
+        action_dim: int,
+        *,
+        sequence_length: int,
+        levels: int,
+        bins: int,
+        atoms: int,
+        v_min: float,
+        v_max: float,
+        hidden: int = 128,
+        feature_dim: int = 64,
+    ) -> None:
         super().__init__()
         self.action_dim, self.sequence_length, self.levels, self.bins, self.atoms = (
-            action_dim, sequence_length, levels, bins, atoms)
+            action_dim,
+            sequence_length,
+            levels,
+            bins,
+            atoms,
+        )
         self.register_buffer("support", torch.linspace(v_min, v_max, atoms))
         self.encoder = nn.Sequential(nn.Linear(obs_dim, feature_dim), nn.LayerNorm(feature_dim), nn.Tanh())
         in_dim = feature_dim + action_dim + sequence_length + levels

@@ -21,7 +21,7 @@ from actionspace.control.cqn_as.discretize import decode_action, encode_action
 from actionspace.control.cqn_as.loss import cqn_loss, project_distribution
 from actionspace.control.cqn_as.network import CoarseToFineCritic
 from actionspace.control.demos import EPISODE_KEYS, append_episode, demo_buffer, generate_demos
-from actionspace.control.envs import check_finite, env_spaces, final_info, final_observations, make_vector_env
+from actionspace.control.envs import box_spaces, check_finite, final_info, final_observations, make_vector_env
 from actionspace.control.evaluate import evaluate
 from actionspace.control.ppo.trainer import EpisodeTracker
 from actionspace.control.replay import ReplayBuffer, to_tensors
@@ -74,17 +74,26 @@ class CQNASTrainer:
     def __init__(self, config: CQNASConfig, run: Run) -> None:
         self.config = config
         self.run = run
-        observation_space, action_space = env_spaces(config.env)
+        observation_space, action_space = box_spaces(config.env)
         self.obs_dim = int(np.prod(observation_space.shape))
         self.action_dim = int(action_space.shape[0])
         self.action_low = action_space.low.astype(np.float32)
         self.action_high = action_space.high.astype(np.float32)
         self.critic = CoarseToFineCritic(
-            self.obs_dim, self.action_dim, sequence_length=config.sequence_length, levels=config.levels,
-            bins=config.bins, atoms=config.atoms, v_min=config.v_min, v_max=config.v_max, hidden=config.hidden_size,
+            self.obs_dim,
+            self.action_dim,
+            sequence_length=config.sequence_length,
+            levels=config.levels,
+            bins=config.bins,
+            atoms=config.atoms,
+            v_min=config.v_min,
+            v_max=config.v_max,
+            hidden=config.hidden_size,
         )
         self.target = copy.deepcopy(self.critic).requires_grad_(False)
-        self.optimizer = torch.optim.AdamW(self.critic.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+        self.optimizer = torch.optim.AdamW(
+            self.critic.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+        )
         self.replay = ReplayBuffer(config.replay_capacity, config.env.num_envs, self.obs_dim, self.action_dim)
         self.demos: ReplayBuffer | None = None
         if config.demo_episodes:
@@ -109,11 +118,13 @@ class CQNASTrainer:
     def snap(self, actions: np.ndarray) -> np.ndarray:
         """Rounds [-1, 1] actions to the coarse-to-fine grid, so stored actions are ones the critic can encode."""
         unit = torch.as_tensor(np.clip(actions, -1, 1), dtype=torch.float32)
-        return decode_action(encode_action(unit, levels=self.config.levels, bins=self.config.bins), bins=self.config.bins).numpy()
+        return decode_action(
+            encode_action(unit, levels=self.config.levels, bins=self.config.bins), bins=self.config.bins
+        ).numpy()
 
     def plan(self, observations: np.ndarray) -> np.ndarray:
         """Greedy action sequences [N, K, D] in [-1, 1]."""
-        critic = self.run.unwrap(self.critic)
+        critic: Any = self.run.unwrap(self.critic)
         obs = torch.as_tensor(observations, dtype=torch.float32, device=self.run.device)
         return decode_action(critic.greedy(obs), bins=self.config.bins).cpu().numpy()
 
@@ -131,7 +142,9 @@ class CQNASTrainer:
             run.log(self.history.before | {"env_steps": 0.0}, step=0)
         envs = make_vector_env(config.env, seed=run.process_seed * 10_007 + start)
         observations, _ = envs.reset(seed=run.process_seed * 10_007 + start)
-        executor = SequenceExecutor(config.env.num_envs, config.sequence_length, config.execution, config.ensemble_decay)
+        executor = SequenceExecutor(
+            config.env.num_envs, config.sequence_length, config.execution, config.ensemble_decay
+        )
         tracker = EpisodeTracker(config.env.num_envs)
         current: list[list[tuple]] = [[] for _ in range(config.env.num_envs)]  # each env's episode so far
         relabeled = 0
@@ -150,7 +163,9 @@ class CQNASTrainer:
             self.replay.add(observations, actions, rewards, successor, terminated, dones)
             tracker.step(rewards, dones, infos)
             if self.demos is not None and config.relabel_successes:
-                relabeled += self._relabel(current, (observations, actions, rewards, successor, terminated, dones), infos)
+                relabeled += self._relabel(
+                    current, (observations, actions, rewards, successor, terminated, dones), infos
+                )
             if dones.any():
                 executor.reset(np.flatnonzero(dones))
             observations = next_observations
@@ -162,12 +177,24 @@ class CQNASTrainer:
             if run.should_log():
                 now = time.perf_counter()
                 metrics = {key: value / max(updates, 1) for key, value in sums.items()} | tracker.flush()
-                metrics |= {"env_steps": float(env_steps), "train/relabeled_episodes": float(relabeled), "perf/env_steps_per_s": config.env.num_envs * config.run.log_every / (now - clock)}
+                metrics |= {
+                    "env_steps": float(env_steps),
+                    "train/relabeled_episodes": float(relabeled),
+                    "perf/env_steps_per_s": config.env.num_envs * config.run.log_every / (now - clock),
+                }
                 sums, updates, clock = {}, 0, now
-                if config.eval_every and env_steps % config.eval_every < config.env.num_envs and run.step < config.vector_steps:
+                if (
+                    config.eval_every
+                    and env_steps % config.eval_every < config.env.num_envs
+                    and run.step < config.vector_steps
+                ):
                     metrics |= self.evaluate()
                 run.log(metrics)
-            elif config.eval_every and env_steps % config.eval_every < config.env.num_envs and run.step < config.vector_steps:
+            elif (
+                config.eval_every
+                and env_steps % config.eval_every < config.env.num_envs
+                and run.step < config.vector_steps
+            ):
                 run.log(self.evaluate() | {"env_steps": float(env_steps)})
         envs.close()
         after = self.evaluate()
@@ -182,20 +209,26 @@ class CQNASTrainer:
             if step[5][env]:
                 if final_info(infos, env, "is_success", False):
                     assert self.demos is not None
-                    append_episode(self.demos, {key: np.stack([t[i] for t in episode]) for i, key in enumerate(EPISODE_KEYS)})
+                    append_episode(
+                        self.demos, {key: np.stack([t[i] for t in episode]) for i, key in enumerate(EPISODE_KEYS)}
+                    )
                     added += 1
                 episode.clear()
         return added
 
     def evaluate(self) -> dict[str, float]:
         config = self.config
-        executor = SequenceExecutor(min(8, config.eval_episodes), config.sequence_length, config.execution, config.ensemble_decay)
+        executor = SequenceExecutor(
+            min(8, config.eval_episodes), config.sequence_length, config.execution, config.ensemble_decay
+        )
 
         def act(observations: np.ndarray) -> np.ndarray:
             return self.to_env(self.snap(executor.step(self.plan(observations))))
 
         act.reset = executor.reset  # type: ignore[attr-defined]
-        result = evaluate(act, config.env, episodes=config.eval_episodes, seed=10_000 + self.run.config.seed, num_envs=8)
+        result = evaluate(
+            act, config.env, episodes=config.eval_episodes, seed=10_000 + self.run.config.seed, num_envs=8
+        )
         self.last_eval = result
         return result.metrics()
 
@@ -204,22 +237,27 @@ class CQNASTrainer:
         config = self.config
         n_demo = int(round(config.batch_size * config.demo_fraction)) if self.demos is not None else 0
         parts, demo_flags = [], []
-        kwargs = {"n_step": config.n_step, "sequence_length": config.sequence_length, "gamma": config.gamma}
         if n_demo:
             assert self.demos is not None
-            parts.append(self.demos.sample(n_demo, self.rng, **kwargs))
+            parts.append(self._sample_from(self.demos, n_demo))
             demo_flags.append(np.ones(n_demo, np.float32))
         online = config.batch_size - n_demo
-        parts.append(self.replay.sample(online, self.rng, **kwargs))
+        parts.append(self._sample_from(self.replay, online))
         demo_flags.append(np.zeros(online, np.float32))
         batch = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
         batch["demo"] = np.concatenate(demo_flags)
         return to_tensors(batch, self.run.device)
 
+    def _sample_from(self, buffer: ReplayBuffer, count: int) -> dict[str, np.ndarray]:
+        config = self.config
+        return buffer.sample(
+            count, self.rng, n_step=config.n_step, sequence_length=config.sequence_length, gamma=config.gamma
+        )
+
     def _update(self) -> dict[str, float]:
         config = self.config
         batch = self._sample()
-        critic = self.run.unwrap(self.critic)
+        critic: Any = self.run.unwrap(self.critic)
         indices = encode_action(batch["action_sequence"], levels=config.levels, bins=config.bins)  # [B, K, L, D]
         with torch.no_grad():
             next_indices = critic.greedy(batch["next_observations"])
@@ -250,7 +288,9 @@ class CQNASTrainer:
         with torch.no_grad():
             for target_param, param in zip(self.target.parameters(), critic.parameters(), strict=True):
                 target_param.lerp_(param, config.target_tau)
-        return {key: float(value) for key, value in output.diagnostics.items()} | {"train/loss": float(output.loss.detach())}
+        return {key: float(value) for key, value in output.diagnostics.items()} | {
+            "train/loss": float(output.loss.detach())
+        }
 
 
 def _taken(values: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:

@@ -32,14 +32,24 @@ class TimeEmbedding(nn.Module):
 
     def forward(self, t: torch.Tensor) -> torch.Tensor:
         half = self.dim // 2
-        frequencies = torch.exp(-math.log(10_000.0) * torch.arange(half, device=t.device, dtype=t.dtype) / max(half - 1, 1))
+        frequencies = torch.exp(
+            -math.log(10_000.0) * torch.arange(half, device=t.device, dtype=t.dtype) / max(half - 1, 1)
+        )
         angles = t[..., None] * 100.0 * frequencies
         return torch.cat([angles.sin(), angles.cos()], dim=-1)
 
 
 class CoupledFlow(nn.Module):
-    def __init__(self, obs_dim: int, action_dim: int, *, steps: int = 5, mix: float = 0.95,
-                 hidden: list[int] | None = None, time_dim: int = 16) -> None:
+    def __init__(
+        self,
+        obs_dim: int,
+        action_dim: int,
+        *,
+        steps: int = 5,
+        mix: float = 0.95,
+        hidden: list[int] | None = None,
+        time_dim: int = 16,
+    ) -> None:
         super().__init__()
         if not 0.5 < mix < 1.0:
             raise ValueError(f"the mixing coefficient p must be in (0.5, 1) for a stable inverse, got {mix}")
@@ -80,7 +90,9 @@ class CoupledFlow(nn.Module):
             x = x_inter - h * self._v(y, observations, i)
         return torch.cat([x, y], dim=-1)
 
-    def log_prob(self, observations: torch.Tensor, doubled_action: torch.Tensor, *, noise_std: float = 1.0) -> torch.Tensor:
+    def log_prob(
+        self, observations: torch.Tensor, doubled_action: torch.Tensor, *, noise_std: float = 1.0
+    ) -> torch.Tensor:
         """Exact log-density of ``doubled_action`` when the noise is N(0, noise_std^2 I)."""
         return gaussian_log_prob(self.inverse(observations, doubled_action), noise_std) - self.log_det
 

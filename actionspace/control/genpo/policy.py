@@ -10,8 +10,18 @@ from actionspace.control.networks import ActionBounds
 
 
 class FlowActor(nn.Module):
-    def __init__(self, obs_dim: int, action_dim: int, bounds: ActionBounds, *, steps: int, mix: float,
-                 hidden: list[int], noise_scale: float, compression_coef: float) -> None:
+    def __init__(
+        self,
+        obs_dim: int,
+        action_dim: int,
+        bounds: ActionBounds,
+        *,
+        steps: int,
+        mix: float,
+        hidden: list[int],
+        noise_scale: float,
+        compression_coef: float,
+    ) -> None:
         super().__init__()
         self.flow = CoupledFlow(obs_dim, action_dim, steps=steps, mix=mix, hidden=hidden)
         self.bounds = bounds
@@ -34,7 +44,9 @@ class FlowActor(nn.Module):
         doubled = self.flow(observations, self._noise(observations))
         return doubled, self.env_action(doubled), self.log_prob(observations, doubled)
 
-    def log_prob_and_entropy(self, observations: torch.Tensor, doubled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def log_prob_and_entropy(
+        self, observations: torch.Tensor, doubled: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         log_prob = self.log_prob(observations, doubled)
         # A one-sample entropy estimate from the stored (on-policy) actions, as GenPO does.
         return log_prob, -log_prob

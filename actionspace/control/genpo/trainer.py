@@ -19,7 +19,7 @@ class GenPOTrainer(OnPolicyTrainer):
     def build_actor(cls, config: GenPOConfig, obs_dim: int, bounds: ActionBounds) -> torch.nn.Module:  # type: ignore[override]
         return FlowActor(
             obs_dim,
-            bounds.low.numel(),
+            int(bounds.low.numel()),
             bounds,
             steps=config.flow_steps,
             mix=config.mix,

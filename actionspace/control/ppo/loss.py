@@ -54,8 +54,9 @@ def ppo_loss(
     )
 
 
-def adapt_learning_rate(lr: float, kl: float, *, target_kl: float, factor: float = 1.5,
-                        min_lr: float = 1e-5, max_lr: float = 1e-2) -> float:
+def adapt_learning_rate(
+    lr: float, kl: float, *, target_kl: float, factor: float = 1.5, min_lr: float = 1e-5, max_lr: float = 1e-2
+) -> float:
     """KL-adaptive step size (rsl_rl / GenPO): shrink when the update overshoots 2x the target KL,
     grow when it stays under half of it."""
     if kl > 2.0 * target_kl:

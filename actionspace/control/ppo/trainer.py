@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from actionspace.control.envs import check_finite, env_spaces, final_info, final_observations, make_vector_env
+from actionspace.control.envs import box_spaces, check_finite, final_info, final_observations, make_vector_env
 from actionspace.control.evaluate import evaluate
 from actionspace.control.networks import ActionBounds, Critic, GaussianActor
 from actionspace.control.normalize import ObservationNormalizer, RewardScaler
@@ -51,7 +51,7 @@ class OnPolicyTrainer:
     def __init__(self, config: PPOConfig, run: Run, *, actor: torch.nn.Module) -> None:
         self.config = config
         self.run = run
-        observation_space, _ = env_spaces(config.env)
+        observation_space, _ = box_spaces(config.env)
         self.obs_dim = int(np.prod(observation_space.shape))
         self.model = ActorCritic(actor, Critic(self.obs_dim, config.hidden_sizes))
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate, eps=1e-5)
@@ -67,7 +67,7 @@ class OnPolicyTrainer:
 
     @classmethod
     def from_config(cls, config: PPOConfig, run: Run) -> OnPolicyTrainer:
-        observation_space, action_space = env_spaces(config.env)
+        observation_space, action_space = box_spaces(config.env)
         bounds = ActionBounds(action_space.low, action_space.high)
         actor = cls.build_actor(config, int(np.prod(observation_space.shape)), bounds)
         return cls(config, run, actor=actor)
@@ -126,15 +126,20 @@ class OnPolicyTrainer:
 
     def evaluate(self, *, deterministic: bool = True, episodes: int | None = None) -> dict[str, float]:
         act = self.act_deterministic if deterministic else self.act_stochastic
-        result = evaluate(act, self.config.env, episodes=episodes or self.config.eval_episodes, seed=10_000 + self.run.config.seed)
+        result = evaluate(
+            act, self.config.env, episodes=episodes or self.config.eval_episodes, seed=10_000 + self.run.config.seed
+        )
         self.last_eval = result
         return result.metrics()
 
     # ----------------------------------------------------------------------------------------------
-    def _collect(self, envs: Any, observations: np.ndarray, tracker: EpisodeTracker) -> tuple[RolloutBuffer, np.ndarray]:
+    def _collect(
+        self, envs: Any, observations: np.ndarray, tracker: EpisodeTracker
+    ) -> tuple[RolloutBuffer, np.ndarray]:
         config, device = self.config, self.run.device
         actor, critic = self.actor, self.critic
         buffer = RolloutBuffer(config.rollout_steps, config.env.num_envs, self.obs_dim, actor.stored_action_dim, device)
+        successors = torch.zeros_like(buffer.observations)
         with torch.no_grad():
             for t in range(config.rollout_steps):
                 check_finite(observations, where="observation")
@@ -149,11 +154,13 @@ class OnPolicyTrainer:
                 buffer.actions[t] = stored
                 buffer.log_probs[t] = log_prob
                 buffer.values[t] = critic(obs)
-                buffer.next_values[t] = critic(torch.as_tensor(self.obs_normalizer(successor), device=device))
+                successors[t] = torch.as_tensor(self.obs_normalizer(successor), device=device)
                 buffer.rewards[t] = torch.as_tensor(self.reward_scaler(rewards, dones), device=device)
                 buffer.terminated[t] = torch.as_tensor(terminated, device=device)
                 buffer.dones[t] = torch.as_tensor(dones, device=device)
                 observations = next_observations
+            # Values of the true successors in one batched pass (normalised with the statistics of their step).
+            buffer.next_values = critic(successors)
         self.env_steps += config.batch_size
         buffer.finish(gamma=config.gamma, gae_lambda=config.gae_lambda)
         return buffer, observations
@@ -172,7 +179,9 @@ class OnPolicyTrainer:
             if config.lr_schedule == "adaptive_kl" and epoch > 0 and previous_kl:
                 # Once per epoch, from the epoch's mean KL: per-minibatch steps (rsl_rl) swing the rate by
                 # 1.5^minibatches within one epoch when there are many small minibatches.
-                self.lr.value = adapt_learning_rate(self.lr.value, float(np.mean(previous_kl)), target_kl=config.target_kl)
+                self.lr.value = adapt_learning_rate(
+                    self.lr.value, float(np.mean(previous_kl)), target_kl=config.target_kl
+                )
             for batch in buffer.minibatches(minibatch_size, generator):
                 for group in self.optimizer.param_groups:
                     group["lr"] = self.lr.value
@@ -198,12 +207,15 @@ class OnPolicyTrainer:
         metrics["train/lr"] = self.lr.value
         metrics["train/skipped_nonfinite"] = float(skipped)
         if skipped:
-            self.run.print(f"warning: iteration {iteration + 1}: {skipped} minibatch update(s) had a non-finite loss and were skipped")
+            self.run.print(
+                f"warning: iteration {iteration + 1}: {skipped} minibatch update(s) had a non-finite loss "
+                "and were skipped"
+            )
         return metrics
 
     def _loss(self, batch: dict[str, torch.Tensor]) -> Any:
         config = self.config
-        model = self.run.unwrap(self.model)
+        model: Any = self.run.unwrap(self.model)
         new_log_probs, entropy = model.actor.log_prob_and_entropy(batch["observations"], batch["actions"])
         values = model.critic(batch["observations"])
         advantages = batch["advantages"]
@@ -240,7 +252,7 @@ class EpisodeTracker:
     def step(self, rewards: np.ndarray, dones: np.ndarray, infos: dict[str, Any]) -> None:
         self.returns += rewards
         self.lengths += 1
-        for index in np.flatnonzero(dones):
+        for index in map(int, np.flatnonzero(dones)):
             success = bool(final_info(infos, index, "is_success", False))
             self.finished.append((float(self.returns[index]), int(self.lengths[index]), success))
             self.returns[index] = 0.0

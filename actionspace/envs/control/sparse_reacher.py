@@ -75,7 +75,9 @@ class SparseReacherEnv(gym.Env[np.ndarray, np.ndarray]):
     @property
     def link_lengths(self) -> tuple[float, float]:
         model = self.arm.model
-        return float(np.linalg.norm(model.body("body1").pos[:2])), float(np.linalg.norm(model.body("fingertip").pos[:2]))
+        return float(np.linalg.norm(model.body("body1").pos[:2])), float(
+            np.linalg.norm(model.body("fingertip").pos[:2])
+        )
 
     def _sample_target(self) -> np.ndarray:
         while True:

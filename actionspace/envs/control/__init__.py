@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import gymnasium as gym
 
-from actionspace.control.tasks.multigoal import MultiGoalEnv
-from actionspace.control.tasks.sparse_reacher import SparseReacherEnv, reacher_expert_action
+from actionspace.envs.control.multigoal import MultiGoalEnv
+from actionspace.envs.control.sparse_reacher import SparseReacherEnv, reacher_expert_action
 
 _REGISTERED = {
-    "actionspace/MultiGoal-v0": ("actionspace.control.tasks.multigoal:MultiGoalEnv", 20, {}),
-    "actionspace/SparseReacher-v0": ("actionspace.control.tasks.sparse_reacher:SparseReacherEnv", 50, {}),
+    "actionspace/MultiGoal-v0": ("actionspace.envs.control.multigoal:MultiGoalEnv", 20, {}),
+    "actionspace/SparseReacher-v0": ("actionspace.envs.control.sparse_reacher:SparseReacherEnv", 50, {}),
     "actionspace/SparseReacherTwoTargets-v0": (
-        "actionspace.control.tasks.sparse_reacher:SparseReacherEnv",
+        "actionspace.envs.control.sparse_reacher:SparseReacherEnv",
         80,
         {"num_targets": 2},
     ),

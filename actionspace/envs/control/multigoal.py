@@ -19,8 +19,15 @@ import numpy as np
 class MultiGoalEnv(gym.Env[np.ndarray, np.ndarray]):
     metadata = {"render_modes": []}
 
-    def __init__(self, num_goals: int = 4, goal_distance: float = 1.0, goal_radius: float = 0.25,
-                 step_size: float = 0.1, step_cost: float = 0.01, horizon: int | None = None) -> None:
+    def __init__(
+        self,
+        num_goals: int = 4,
+        goal_distance: float = 1.0,
+        goal_radius: float = 0.25,
+        step_size: float = 0.1,
+        step_cost: float = 0.01,
+        horizon: int | None = None,
+    ) -> None:
         angles = 2 * np.pi * np.arange(num_goals) / num_goals + np.pi / 4
         self.goals = goal_distance * np.stack([np.cos(angles), np.sin(angles)], axis=1)
         self.goal_radius = goal_radius
