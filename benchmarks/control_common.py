@@ -67,3 +67,14 @@ def curve(records: list[dict], key: str) -> tuple[list[float], list[float]]:
 
 def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def save_figure(figure: Any, name: str) -> Path:
+    """Writes ``figure`` as benchmarks/results/<name>.png (the docs embed these)."""
+    from common import RESULTS_DIR
+
+    figure.tight_layout()
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    png = RESULTS_DIR / f"{name}.png"
+    figure.savefig(png, dpi=120)
+    return png

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS_DIR, write_result  # noqa: E402
-from control_common import curve, default_workers, mean_interval, run_all  # noqa: E402
+from common import write_result  # noqa: E402
+from control_common import curve, default_workers, mean_interval, run_all, save_figure  # noqa: E402
 
 TASKS = {"sparse_reacher": "SparseReacher-v0", "reacher_two_targets": "SparseReacherTwoTargets-v0"}
 METHODS = {"cqn_as": "CQN-AS (K=4)", "cqn": "CQN (K=1)"}
@@ -92,11 +92,7 @@ def plot(summary: dict) -> Path:
                 )
         axis.set(title=env, xlabel="env steps", ylabel="evaluation success", ylim=(-0.05, 1.05))
         axis.legend()
-    figure.tight_layout()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    png = RESULTS_DIR / "cqn_as_table.png"
-    figure.savefig(png, dpi=120)
-    return png
+    return save_figure(figure, "cqn_as_table")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS_DIR, write_result  # noqa: E402
-from control_common import curve, default_workers, mean_interval, run_all  # noqa: E402
+from common import write_result  # noqa: E402
+from control_common import curve, default_workers, mean_interval, run_all, save_figure  # noqa: E402
 
 MULTIGOAL = ["env.kwargs.step_size=1.0", "env.max_episode_steps=5"]
 COVERAGE_EPISODES = 400
@@ -130,11 +130,7 @@ def plot(mujoco_results, multigoal_results, args) -> Path:
         title="MultiGoal: share of sampled episodes ending at each goal", xlabel="goal", ylabel="share", xticks=range(4)
     )
     right.legend()
-    figure.tight_layout()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    png = RESULTS_DIR / "genpo_table.png"
-    figure.savefig(png, dpi=120)
-    return png
+    return save_figure(figure, "genpo_table")
 
 
 if __name__ == "__main__":
