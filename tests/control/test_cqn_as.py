@@ -145,3 +145,23 @@ def test_sequence_executor_chunk_and_temporal_ensemble():
     decayed.step(np.array([[[0.0], [4.0]]]))
     # oldest weighs 1, newest 1/2: (4 * 1 + 1 * 0.5) / 1.5
     assert decayed.step(np.array([[[1.0], [9.0]]]))[0, 0] == pytest.approx(4.5 / 1.5)
+
+
+def test_the_coarse_to_fine_grid_can_express_the_expert():
+    # If snapping to the 3-level x 5-bin grid broke the expert, no amount of Q-learning could succeed.
+    import gymnasium as gym
+
+    from actionspace.envs.control import reacher_expert_action
+
+    env = gym.make("actionspace/SparseReacher-v0")
+    successes = []
+    for episode in range(10):
+        env.reset(seed=episode)
+        done, info = False, {}
+        while not done:
+            action = torch.as_tensor(reacher_expert_action(env.unwrapped))
+            snapped = decode_action(encode_action(action, levels=3, bins=5), bins=5).numpy()
+            _, _, terminated, truncated, info = env.step(snapped)
+            done = terminated or truncated
+        successes.append(info["is_success"])
+    assert all(successes)
