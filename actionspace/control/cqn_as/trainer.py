@@ -22,8 +22,8 @@ from actionspace.control.cqn_as.loss import cqn_loss, project_distribution
 from actionspace.control.cqn_as.network import CoarseToFineCritic
 from actionspace.control.demos import EPISODE_KEYS, append_episode, demo_buffer, generate_demos
 from actionspace.control.envs import box_spaces, check_finite, final_info, final_observations, make_vector_env
+from actionspace.control.episodes import EpisodeTracker
 from actionspace.control.evaluate import evaluate
-from actionspace.control.ppo.trainer import EpisodeTracker
 from actionspace.control.replay import ReplayBuffer, to_tensors
 from actionspace.core.history import EvalHistory
 from actionspace.core.registry import TRAINERS
@@ -150,7 +150,7 @@ class CQNASTrainer:
         relabeled = 0
         sums: dict[str, float] = {}
         updates = 0
-        clock = time.perf_counter()
+        clock, clock_step = time.perf_counter(), start
         for _ in run.steps(config.vector_steps):
             check_finite(observations, where="observation")
             planned = executor.step(self.plan(observations))
@@ -174,28 +174,22 @@ class CQNASTrainer:
                 for key, value in self._update().items():
                     sums[key] = sums.get(key, 0.0) + value
                 updates += 1
-            if run.should_log():
-                now = time.perf_counter()
-                metrics = {key: value / max(updates, 1) for key, value in sums.items()} | tracker.flush()
-                metrics |= {
-                    "env_steps": float(env_steps),
-                    "train/relabeled_episodes": float(relabeled),
-                    "perf/env_steps_per_s": config.env.num_envs * config.run.log_every / (now - clock),
-                }
-                sums, updates, clock = {}, 0, now
-                if (
-                    config.eval_every
-                    and env_steps % config.eval_every < config.env.num_envs
-                    and run.step < config.vector_steps
-                ):
-                    metrics |= self.evaluate()
-                run.log(metrics)
-            elif (
+            eval_due = bool(
                 config.eval_every
                 and env_steps % config.eval_every < config.env.num_envs
                 and run.step < config.vector_steps
-            ):
-                run.log(self.evaluate() | {"env_steps": float(env_steps)})
+            )
+            if run.should_log() or eval_due:
+                metrics: dict[str, float] = {"env_steps": float(env_steps)}
+                if run.should_log():
+                    now = time.perf_counter()
+                    metrics |= {key: value / max(updates, 1) for key, value in sums.items()} | tracker.flush()
+                    metrics["train/relabeled_episodes"] = float(relabeled)
+                    metrics["perf/env_steps_per_s"] = config.env.num_envs * (run.step - clock_step) / (now - clock)
+                    sums, updates, clock, clock_step = {}, 0, now, run.step
+                if eval_due:
+                    metrics |= self.evaluate()
+                run.log(metrics)
         envs.close()
         after = self.evaluate()
         run.log(after | {"env_steps": float(config.vector_steps * config.env.num_envs)})

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from actionspace.control.envs import box_spaces, check_finite, final_info, final_observations, make_vector_env
+from actionspace.control.envs import box_spaces, check_finite, final_observations, make_vector_env
+from actionspace.control.episodes import EpisodeTracker
 from actionspace.control.evaluate import evaluate
 from actionspace.control.networks import ActionBounds, Critic, GaussianActor
 from actionspace.control.normalize import ObservationNormalizer, RewardScaler
@@ -239,36 +240,6 @@ class OnPolicyTrainer:
             output.diagnostics[f"train/{name}"] = term.detach()
         output.diagnostics["train/loss"] = output.loss.detach()
         return output
-
-
-class EpisodeTracker:
-    """Returns, lengths and successes of the training episodes finished since the last flush."""
-
-    def __init__(self, num_envs: int) -> None:
-        self.returns = np.zeros(num_envs)
-        self.lengths = np.zeros(num_envs, int)
-        self.finished: list[tuple[float, int, bool]] = []
-
-    def step(self, rewards: np.ndarray, dones: np.ndarray, infos: dict[str, Any]) -> None:
-        self.returns += rewards
-        self.lengths += 1
-        for index in map(int, np.flatnonzero(dones)):
-            success = bool(final_info(infos, index, "is_success", False))
-            self.finished.append((float(self.returns[index]), int(self.lengths[index]), success))
-            self.returns[index] = 0.0
-            self.lengths[index] = 0
-
-    def flush(self) -> dict[str, float]:
-        if not self.finished:
-            return {}
-        returns, lengths, successes = zip(*self.finished, strict=True)
-        self.finished = []
-        return {
-            "train/episode_return": float(np.mean(returns)),
-            "train/episode_length": float(np.mean(lengths)),
-            "train/success": float(np.mean(successes)),
-            "train/episodes": float(len(returns)),
-        }
 
 
 @TRAINERS.register("ppo")
