@@ -1,6 +1,6 @@
 """Steps/s of a bare PyTorch training loop vs the same loop inside `Run` (logging, checkpoints, progress).
 
-The step is a real one: the tiny Qwen2 policy (3.4M parameters), AdamW, a 16 x 64-token batch. The `Run`
+The step is a real one: the tiny Qwen2 policy (2.9M parameters), AdamW, a 16 x 64-token batch. The `Run`
 loop logs every step to JSONL and TensorBoard, checkpoints every `--save-every` steps (model, optimizer,
 RNG; atomic rename), and draws the progress bar. Bare and Run loops alternate, so drift in machine speed
 hits both; the table reports the median of the repeats. Target: overhead below 5%.

@@ -22,11 +22,18 @@ EXPERTS: dict[str, Callable[[Any], np.ndarray]] = {
 
 
 def generate_demos(
-    env_id: str, episodes: int, *, seed: int, action_noise: float = 0.0, max_attempts_factor: int = 5
+    env_id: str,
+    episodes: int,
+    *,
+    seed: int,
+    env_kwargs: dict[str, Any] | None = None,
+    action_noise: float = 0.0,
+    max_attempts_factor: int = 5,
 ) -> list[dict[str, np.ndarray]]:
-    """``episodes`` successful expert episodes as dicts of [T, ...] arrays."""
+    """``episodes`` successful expert episodes as dicts of [T, ...] arrays, on the env built with
+    ``env_kwargs`` (the same kwargs the agent trains with, so demos and agent share one task)."""
     expert = EXPERTS[env_id]
-    env = gym.make(env_id)
+    env = gym.make(env_id, **(env_kwargs or {}))
     rng = np.random.default_rng(seed)
     kept: list[dict[str, np.ndarray]] = []
     attempt = 0

@@ -53,14 +53,14 @@ class ModelSize:
         return self.hidden_size // self.num_attention_heads
 
 
-# Parameter counts (Qwen2, tied embeddings): tiny 3.4M, small 25.7M, base 84.8M.
+# Parameter counts (Qwen2, tied embeddings): tiny 2.9M, small 24.8M, base 84.3M.
 MODEL_SIZES: dict[str, ModelSize] = {
     "tiny": ModelSize(256, 4, 4, 2, 512),
     "small": ModelSize(512, 8, 8, 4, 1408),
     "base": ModelSize(768, 12, 12, 4, 2304),
 }
-# One tokenizer for every size, so checkpoints of different sizes share a vocabulary. (The generated
-# corpus supports about 4.6k merges; a larger request would silently give a smaller vocabulary.)
+# One tokenizer for every size, so checkpoints of different sizes share a vocabulary. 4096 is a ceiling:
+# with Qwen2's pre-tokenisation (digits one by one) the generated corpus supports about 2.2k tokens.
 TOKENIZER_VOCAB_SIZE = 4096
 
 
@@ -72,7 +72,7 @@ class ModelConfig:
     arch: Literal["qwen2", "llama"] = "qwen2"
     """Architecture of a model built from scratch."""
     size: Literal["tiny", "small", "base"] = "tiny"
-    """Size of a model built from scratch: tiny 3.4M, small 25.7M, base 84.8M parameters."""
+    """Size of a model built from scratch: tiny 2.9M, small 24.8M, base 84.3M parameters."""
     dtype: Literal["float32", "bfloat16", "float16"] = "float32"
     """Parameter dtype."""
 
@@ -173,11 +173,21 @@ def build_tokenizer(vocab_size: int, extra_text: Iterable[str] = ()) -> Any:
 
 @lru_cache(maxsize=8)
 def _train_tokenizer(vocab_size: int, _key: str, extra: tuple[str, ...]) -> Any:
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
+    from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX
 
     tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    # Exactly Qwen2's normalisation and pre-tokenisation: AutoTokenizer (and hence vLLM) loads a saved
+    # qwen2 checkpoint as a Qwen2Tokenizer, which rebuilds these from its own definition; any other choice
+    # here would make a reloaded tokenizer split text differently from the one the model was trained with.
+    tokenizer.normalizer = normalizers.NFC()
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(PRETOKENIZE_REGEX), behavior="isolated", invert=False),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ]
+    )
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,

@@ -72,6 +72,28 @@ def test_save_and_load_by_path_round_trip(tmp_path, tiny_model):
     assert loaded_tokenizer.chat_template == tokenizer.chat_template
 
 
+@pytest.mark.parametrize("arch", ["qwen2", "llama"])
+def test_saved_tokenizer_reloads_through_autotokenizer_with_identical_ids(tmp_path, arch):
+    # AutoTokenizer (and vLLM, which uses it) rebuilds a qwen2 checkpoint's tokenizer as Qwen2Tokenizer with
+    # Qwen2's own pre-tokeniser: ours must split text the same way, or a reloaded policy sees other tokens.
+    from transformers import AutoTokenizer
+
+    from actionspace.core.models import generate_corpus
+
+    model, tokenizer = load_model(ModelConfig(arch=arch))
+    model.save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    reloaded = AutoTokenizer.from_pretrained(tmp_path, local_files_only=True)
+    texts = [*list(generate_corpus())[:500], 'Set the alarm for 07:45, text +1 555-0100 "héllo" {"index": 12}']
+    for text in texts:
+        assert reloaded(text, add_special_tokens=False)["input_ids"] == tokenizer(text, add_special_tokens=False)["input_ids"]
+    chat = [{"role": "user", "content": "Open Clock."}]
+    assert reloaded.apply_chat_template(chat, tokenize=False, add_generation_prompt=True) == tokenizer.apply_chat_template(
+        chat, tokenize=False, add_generation_prompt=True
+    )
+    assert reloaded.eos_token == tokenizer.eos_token == IM_END
+
+
 def test_missing_model_path_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="model.path does not exist"):
         ModelConfig(path=str(tmp_path / "nope"))

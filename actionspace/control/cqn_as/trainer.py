@@ -97,7 +97,9 @@ class CQNASTrainer:
         self.replay = ReplayBuffer(config.replay_capacity, config.env.num_envs, self.obs_dim, self.action_dim)
         self.demos: ReplayBuffer | None = None
         if config.demo_episodes:
-            episodes = generate_demos(config.env.id, config.demo_episodes, seed=run.config.seed)
+            episodes = generate_demos(
+                config.env.id, config.demo_episodes, seed=run.config.seed, env_kwargs=config.env.kwargs
+            )
             for episode in episodes:
                 episode["actions"] = self.to_unit(episode["actions"])
             self.demos = demo_buffer(episodes, self.obs_dim, self.action_dim, config.demo_capacity)
