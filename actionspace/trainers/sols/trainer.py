@@ -23,8 +23,9 @@ from actionspace.core.registry import TRAINERS
 from actionspace.core.run import Run
 from actionspace.envs.episodes import run_episodes
 from actionspace.envs.gui.simphone import SimPhoneConfig, SimPhoneEnv
-from actionspace.serving.engine import SamplingParams
-from actionspace.serving.hf import HFEngine
+from actionspace.serving.engine import Engine, SamplingParams
+from actionspace.serving.factory import build_engine, sync_engine
+from actionspace.serving.parity import logprob_parity, parity_warning
 from actionspace.trainers.rollout import collect_transitions
 from actionspace.trainers.sols.config import SoLSConfig
 from actionspace.trainers.sols.losses import LOSSES
@@ -49,6 +50,7 @@ class SoLSTrainer:
         self.replay = SuccessfulTransitionReplay(config.str_capacity_per_task)
         self.history = EvalHistory()
         self.optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.learning_rate)
+        self._engine: Engine | None = None
         self.templates = config.env.template_names()
         self.eval_templates = config.eval_env.template_names()
 
@@ -77,8 +79,11 @@ class SoLSTrainer:
                 batch += self.replay.sample(config.str_samples, random.Random(f"str/{run.config.seed}/{iteration}"))
                 for episode in episodes:
                     self.replay.add_episode(episode)
+            parity = self._parity([t for episode in episodes for t in episode])
             metrics = self._update(batch, iteration)
-            run.log(rollout_metrics | metrics | {"train/str_size": float(len(self.replay))})
+            learner: Any = run.unwrap(self.policy)
+            metrics |= sync_engine(self.engine, learner.model, config.engine)
+            run.log(rollout_metrics | parity | metrics | {"train/str_size": float(len(self.replay))})
             if config.eval_every and run.step % config.eval_every == 0 and run.step < config.iterations:
                 run.log({f"eval/{k}": v for k, v in self.evaluate().items()})
         after = self.evaluate()
@@ -86,10 +91,36 @@ class SoLSTrainer:
         self.save_pretrained()
         return {"before": self.history.before, "after": after}
 
+    @property
+    def engine(self) -> Engine:
+        """Built on first use, i.e. after a restore, so that a vLLM engine starts from the restored weights."""
+        if self._engine is None:
+            learner: Any = self.run.unwrap(self.policy)
+            directory = self.run.output_dir / "engine"
+            self._engine = build_engine(
+                self.config.engine, learner.model, learner.tokenizer, directory, seed=self.run.process_seed
+            )
+        return self._engine
+
     def _text_policy(self, temperature: float) -> TextPolicy:
         learner: Any = self.run.unwrap(self.policy)
         sampling = SamplingParams(max_new_tokens=self.config.max_new_tokens, temperature=temperature)
-        return TextPolicy(HFEngine(learner.model, learner.tokenizer), learner.tokenizer, sampling=sampling)
+        return TextPolicy(self.engine, learner.tokenizer, sampling=sampling)
+
+    @torch.no_grad()
+    def _parity(self, transitions: list[Transition]) -> dict[str, float]:
+        """The engine's behaviour log-probs against the learner's, on this iteration's on-policy samples,
+        before the update (so both saw the same weights)."""
+        chosen = transitions[: self.config.engine.parity_samples]
+        if not chosen:
+            return {}
+        learner: Any = self.run.unwrap(self.policy)
+        scores = learner.score([t.prompt for t in chosen], [t.action_token_ids for t in chosen])
+        metrics = logprob_parity([t.behavior_logprob for t in chosen], scores.logprobs.tolist())
+        warning = parity_warning(metrics, self.config.engine.parity_warn_threshold)
+        if warning:
+            self.run.print(warning)
+        return metrics
 
     def _collect(self, iteration: int) -> tuple[list[list[Transition]], dict[str, float]]:
         rng = random.Random(f"rollout/{self.run.process_seed}/{iteration}")

@@ -64,8 +64,10 @@ def test_iteration_collects_mixes_replay_updates_and_exports(tmp_path):
             "train/ratio_mean",
             "train/masked_frac",
             "train/str_size",
+            "parity/mean_abs_diff",
         ):
             assert math.isfinite(record[key]), key
+        assert record["parity/max_abs_diff"] < 1e-3  # HF generate and the learner share one model
         # every on-policy step (3 episodes) plus the 5 replayed transitions form the batch
         assert record["train/batch_size"] == record["rollout/ep_len_mean"] * 3 + 5
     assert {"success_rate", "success_rate_low", "invalid_rate"} <= results["before"].keys() <= results["after"].keys()
