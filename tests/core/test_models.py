@@ -86,11 +86,14 @@ def test_saved_tokenizer_reloads_through_autotokenizer_with_identical_ids(tmp_pa
     reloaded = AutoTokenizer.from_pretrained(tmp_path, local_files_only=True)
     texts = [*list(generate_corpus())[:500], 'Set the alarm for 07:45, text +1 555-0100 "héllo" {"index": 12}']
     for text in texts:
-        assert reloaded(text, add_special_tokens=False)["input_ids"] == tokenizer(text, add_special_tokens=False)["input_ids"]
+        assert (
+            reloaded(text, add_special_tokens=False)["input_ids"]
+            == tokenizer(text, add_special_tokens=False)["input_ids"]
+        )
     chat = [{"role": "user", "content": "Open Clock."}]
-    assert reloaded.apply_chat_template(chat, tokenize=False, add_generation_prompt=True) == tokenizer.apply_chat_template(
+    assert reloaded.apply_chat_template(
         chat, tokenize=False, add_generation_prompt=True
-    )
+    ) == tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
     assert reloaded.eos_token == tokenizer.eos_token == IM_END
 
 
