@@ -8,6 +8,7 @@ demonstrations, at equal env steps over several seeds. Prints a table, writes a 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -27,7 +28,11 @@ def main() -> None:
     parser.add_argument("--eval-episodes", type=int, default=30)
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--from-json", type=Path, help="re-render the table and PNG from a saved result, no training")
     args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        return report(saved["summary"], argparse.Namespace(**saved["args"]))
     if args.quick:
         args.seeds, args.steps, args.eval_every, args.eval_episodes = 1, 800, 400, 5
 
@@ -41,7 +46,21 @@ def main() -> None:
         for method in METHODS
     ]
     results = run_all(jobs, args.workers)
+    summary: dict = {}
+    for task in TASKS:
+        for method in METHODS:
+            runs = results[f"{method}/{task}"]
+            curves = [curve(r["records"], "eval/success") for r in runs]
+            summary[f"{method}/{task}"] = {
+                "final": [r["after"]["eval/success"] for r in runs],
+                "auc": [sum(y) / max(1, len(y)) for _, y in curves],
+                "curves": curves,
+            }
+    report(summary, args)
 
+
+def report(summary: dict, args: argparse.Namespace) -> None:
+    """Prints the table and the paired per-seed comparison; writes JSON and the PNG."""
     lines = [
         f"Success rate of deterministic evaluation ({args.eval_episodes} episodes per seed) after {args.steps:,} env "
         f"steps, {args.seeds} seed(s), 50 expert demos; ± is a 95% t-interval over seeds; AUC is the mean over the "
@@ -50,26 +69,21 @@ def main() -> None:
         "| task | " + " | ".join(f"{name} final | {name} AUC" for name in METHODS.values()) + " |",
         "|---|" + "---|---|" * len(METHODS),
     ]
-    summary: dict = {}
+    paired = ["", "Paired by seed (same seed, same demos), CQN-AS minus CQN:", ""]
     for task, env in TASKS.items():
         cells = []
         for method in METHODS:
-            runs = results[f"{method}/{task}"]
-            final = [r["after"]["eval/success"] for r in runs]
-            auc = [
-                sum(curve(r["records"], "eval/success")[1]) / max(1, len(curve(r["records"], "eval/success")[1]))
-                for r in runs
-            ]
-            summary[f"{method}/{task}"] = {
-                "final": final,
-                "auc": auc,
-                "curves": [curve(r["records"], "eval/success") for r in runs],
-            }
-            f_mean, f_half = mean_interval(final)
-            a_mean, a_half = mean_interval(auc)
+            f_mean, f_half = mean_interval(summary[f"{method}/{task}"]["final"])
+            a_mean, a_half = mean_interval(summary[f"{method}/{task}"]["auc"])
             cells.append(f"{f_mean:.2f} ± {f_half:.2f} | {a_mean:.2f} ± {a_half:.2f}")
         lines.append(f"| {env} | " + " | ".join(cells) + " |")
-    table = "\n".join(lines)
+        for metric in ("final", "auc"):
+            ours, theirs = (summary[f"{m}/{task}"][metric] for m in METHODS)
+            differences = [a - b for a, b in zip(ours, theirs, strict=True)]
+            ahead = sum(d > 0 for d in differences)
+            listed = ", ".join(f"{d:+.3f}" for d in differences)
+            paired.append(f"- {env} {metric}: {listed} (ahead on {ahead}/{len(differences)})")
+    table = "\n".join(lines + paired)
     print(table)
     png = plot(summary)
     path = write_result("cqn_as_table", {"args": vars(args), "summary": summary, "table": table, "png": str(png)})

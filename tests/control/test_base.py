@@ -217,3 +217,14 @@ def test_kl_adaptive_learning_rate():
     assert adapt_learning_rate(1e-3, 0.001, target_kl=0.01) == pytest.approx(1.5e-3)
     assert adapt_learning_rate(1e-3, 0.01, target_kl=0.01) == 1e-3
     assert adapt_learning_rate(1e-5, 1.0, target_kl=0.01) == 1e-5  # floor
+
+
+def test_demos_are_generated_on_the_env_the_agent_trains_with():
+    from actionspace.control.demos import generate_demos
+
+    env_id = "actionspace/SparseReacherTwoTargets-v0"
+    strict = generate_demos(env_id, 3, seed=0)
+    loose = generate_demos(env_id, 3, seed=0, env_kwargs={"success_radius": 0.05})
+    # Same seeds, same starts: a looser success radius ends the expert's episodes sooner.
+    assert sum(len(e["actions"]) for e in loose) < sum(len(e["actions"]) for e in strict)
+    assert all(e["rewards"][-1] == 1.0 and e["terminated"][-1] for e in loose)
