@@ -152,7 +152,7 @@ def _train(args: argparse.Namespace) -> int:
                 for label, metrics in results.items()
                 if metrics
             }
-            what = getattr(trainer, "results_title", None) or f"held-out {config.data.name} examples"
+            what = getattr(trainer, "results_title", None) or "evaluation"
             table = write_results(run.output_dir, rows, title=f"{name}: {what}")
             print("\n" + table + f"\n\nrun directory: {run.output_dir}")
     return 0

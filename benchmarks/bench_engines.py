@@ -25,9 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_result  # noqa: E402
 
-PREAMBLE = (
-    "You control an Android phone. Reply with one JSON action. Screen: home. Elements: "
-    + "; ".join(f"[{i}] button '{name}'" for i, name in enumerate(["Clock", "Contacts", "Messages", "Settings"] * 4))
+PREAMBLE = "You control an Android phone. Reply with one JSON action. Screen: home. Elements: " + "; ".join(
+    f"[{i}] button '{name}'" for i, name in enumerate(["Clock", "Contacts", "Messages", "Settings"] * 4)
 )
 
 
@@ -203,10 +202,10 @@ def main() -> None:
     for size, by_engine in results.items():
         vllm = by_engine.get("vllm:float32", {})
         adapter = by_engine.get("adapter", {})
-        lines.append(
-            f"| {size} | {vllm.get('startup_s', float('nan')):.1f} | {vllm.get('sync_full_s', float('nan')):.3f} | "
-            f"{adapter.get('sync_adapter_s', float('nan')):.3f} | {adapter.get('sync_full_merged_s', float('nan')):.3f} |"
-        )
+        nan = float("nan")
+        start, full = vllm.get("startup_s", nan), vllm.get("sync_full_s", nan)
+        only, merged = adapter.get("sync_adapter_s", nan), adapter.get("sync_full_merged_s", nan)
+        lines.append(f"| {size} | {start:.1f} | {full:.3f} | {only:.3f} | {merged:.3f} |")
     table = "\n".join(lines)
     print("\n" + table)
     path = write_result("bench_engines", {"args": vars(args), "results": results, "table": table})

@@ -88,7 +88,8 @@ def main() -> None:
             kind = "chat" if i % 2 else "completion"
             goal = f"Goal: set an alarm for {7 + i % 5}:{i % 60:02d}."
             if kind == "chat":
-                body = {"model": "policy", "messages": [{"role": "user", "content": goal}], "max_tokens": args.max_tokens}
+                messages = [{"role": "user", "content": goal}]
+                body = {"model": "policy", "messages": messages, "max_tokens": args.max_tokens}
                 url = f"{base}/chat/completions"
             else:
                 prompt = tokenizer.apply_chat_template(
@@ -152,10 +153,9 @@ def main() -> None:
     print(table)
     ok = summary["all"]["failed"] == 0 and checks["still serving"][0] == 200
     ok = ok and all(400 <= checks[name][0] < 500 for name in checks if name != "still serving")
-    path = write_result(
-        "load_serve",
-        {"args": vars(args), "summary": summary, "checks": {k: v[0] for k, v in checks.items()}, "table": table, "ok": ok},
-    )
+    statuses = {name: status for name, (status, _) in checks.items()}
+    payload = {"args": vars(args), "summary": summary, "checks": statuses, "table": table, "ok": ok}
+    path = write_result("load_serve", payload)
     print(f"\n{'PASS' if ok else 'FAIL'}; wrote {path}")
     if not ok:
         raise SystemExit(1)

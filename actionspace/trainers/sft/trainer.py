@@ -42,6 +42,10 @@ class SFTTrainer:
 
     config_class = SFTConfig
 
+    @property
+    def results_title(self) -> str:
+        return f"held-out {self.config.data.name} examples"
+
     def __init__(
         self, config: SFTConfig, run: Run, *, model: torch.nn.Module, tokenizer: Any, data: InstructionData
     ) -> None:

@@ -42,6 +42,10 @@ class SoLSTrainer:
 
     config_class = SoLSConfig
 
+    @property
+    def results_title(self) -> str:
+        return f"greedy success on simphone {self.config.eval_env.split} tasks"
+
     def __init__(self, config: SoLSConfig, run: Run, *, policy: LLMPolicy) -> None:
         self.config = config
         self.run = run
