@@ -32,6 +32,10 @@ class Transition:
     """The critic's V(s) when the step was taken (a diagnostic; learners recompute it)."""
     action_token_ids: list[int] = field(default_factory=list)
     """The generated token ids: learners recompute log pi for exactly these, not a re-tokenisation."""
+    return_: float = 0.0
+    """What the learner regresses V(s) on and takes the advantage from (filled in when the episode ends):
+    the episode's success (gamma = 1), minus the env's invalid-action penalty when this step's output was
+    not a valid action."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -3,7 +3,9 @@
 Episodes run through the shared scheduling loop (`envs.episodes.run_episodes`); a recorder turns each
 step, together with the policy's prompt and generation for it, into a :class:`Transition` carrying the
 behaviour log-probability and token ids. When an episode ends, its success is written on all of its
-transitions: with binary terminal success and gamma = 1 (SoLS), that is every step's return.
+transitions: with binary terminal success and gamma = 1 (SoLS), that is every step's return. A step whose
+output was not a valid action also carries the env's penalty for it (its own step reward), so a model
+that writes non-actions is pushed away from them rather than merely not rewarded.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class TransitionRecorder:
             success = bool(record.info.get("success"))
             for transition in transitions:
                 transition.success = success
+                # An invalid step's own reward is -penalty (it cannot be the successful last step).
+                penalty = min(transition.reward, 0.0) if transition.action is None else 0.0
+                transition.return_ = float(success) + penalty
             self.episodes.append(self._open.pop(record.slot))
 
 

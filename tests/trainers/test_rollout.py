@@ -38,3 +38,47 @@ def test_collected_transitions_are_consistent_with_episodes_and_the_learner(tiny
     with torch.no_grad():
         scores = learner.score([t.prompt for t in flat], [t.action_token_ids for t in flat])
     assert torch.allclose(scores.logprobs, torch.tensor([t.behavior_logprob for t in flat]), atol=1e-3)
+
+
+class FumblingOracle:
+    """Writes prose instead of an action on every episode's first step, then follows the oracle (as text).
+    An invalid step leaves the screen as it was, so the oracle's first action is still the right one after it."""
+
+    def __init__(self) -> None:
+        self.oracles: dict = {}
+        self.pending: dict = {}
+        self.last_prompts: list[str] = []
+        self.last_generations: list = []
+
+    def begin_episode(self, slot, env):
+        from actionspace.envs.gui.simphone.oracle import Oracle
+
+        self.oracles[slot] = Oracle(env.unwrapped.task.oracle_plan())
+        self.pending[slot] = None
+
+    def act(self, observations):
+        from actionspace.serving.engine import Generation
+
+        texts = []
+        for slot, observation in enumerate(observations):
+            if slot in self.pending and self.pending[slot] is None:  # the episode's first step
+                self.pending[slot] = self.oracles[slot].act(observation)
+                texts.append("I would tap the settings icon.")
+                continue
+            action = self.pending.pop(slot, None) or self.oracles[slot].act(observation)
+            texts.append(action.to_json())
+        self.last_prompts = [o["goal"] for o in observations]
+        self.last_generations = [Generation(t, [1], [-1.0], "stop") for t in texts]
+        return texts
+
+
+def test_invalid_outputs_are_penalised_steps_and_successes_return_one():
+    config = SimPhoneConfig(max_steps=12, invalid_action_penalty=0.25)
+    transitions, episodes = collect_transitions(
+        lambda _: SimPhoneEnv(config), FumblingOracle(), [("WifiOn", 0), ("OpenApp", 1)], num_envs=2
+    )
+    assert all(e.success for e in episodes) and [e.invalid_actions for e in episodes] == [1, 1]
+    for episode in transitions:
+        first, *rest = episode
+        assert first.action is None and first.reward == -0.25 and first.return_ == 1.0 - 0.25
+        assert rest and all(t.action is not None and t.return_ == 1.0 for t in rest)

@@ -30,7 +30,7 @@ def sols_loss(
         logprobs: (B,) log pi(a|s) of each action under the current policy (requires grad).
         behavior_logprobs: (B,) log mu(a|s) stored when the action was generated.
         values: (B,) V(s) in [0, 1] from the critic head (requires grad).
-        returns: (B,) Monte-Carlo returns (binary terminal success, gamma = 1).
+        returns: (B,) Monte-Carlo returns (binary terminal success, gamma = 1, minus any invalid-action penalty).
 
     Returns:
         ``loss`` and detached diagnostics: ``policy_loss``, ``value_loss``, ``ratio_mean``, ``masked_frac``

@@ -3,7 +3,8 @@
 One `Run` step is one iteration: ``episodes_per_iteration`` on-policy episodes (sampled at
 ``temperature``), plus ``str_samples`` replayed successful transitions, become one batch of Transitions;
 each is scored by the learner (log pi, V), and the loss picked by ``loss`` (`losses.LOSSES`) is minimised
-over minibatches. The return of every step is its episode's binary success (gamma = 1).
+over minibatches. The return of every step is its episode's binary success (gamma = 1), minus the env's
+invalid-action penalty on steps whose output was not an action (`Transition.return_`).
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ class SoLSTrainer:
                     scores.logprobs,
                     torch.tensor([t.behavior_logprob for t in chosen], device=device),
                     scores.values,
-                    torch.tensor([float(t.success) for t in chosen], device=device),
+                    torch.tensor([t.return_ for t in chosen], device=device),
                     clip_eps=config.clip_eps,
                     value_coef=config.value_coef,
                 )
@@ -176,8 +177,13 @@ class SoLSTrainer:
                 updates += 1
                 for name, value in {"loss": output.loss.detach(), **output.diagnostics}.items():
                     totals[f"train/{name}"] = totals.get(f"train/{name}", 0.0) + float(value)
-        metrics = {k: v / max(updates, 1) for k, v in totals.items() if k != "train/skipped_nonfinite"}
-        return metrics | {"train/batch_size": float(len(batch)), "train/updates": float(updates)}
+        skipped = totals.pop("train/skipped_nonfinite", 0.0)
+        metrics = {k: v / max(updates, 1) for k, v in totals.items()}
+        return metrics | {
+            "train/batch_size": float(len(batch)),
+            "train/updates": float(updates),
+            "train/skipped_nonfinite": skipped,
+        }
 
     # ----------------------------------------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:

@@ -44,7 +44,11 @@ def test_iteration_collects_mixes_replay_updates_and_exports(tmp_path):
             [{"role": "user", "content": "Goal: Turn on Wi-Fi."}], tokenize=False, add_generation_prompt=True
         )
         trainer.replay.add_episode(
-            [Transition("WifiOn", "e", 0, prompt, "{}", {}, 1.0, True, True, -3.0, action_token_ids=[5, 6, 7])]
+            [
+                Transition(
+                    "WifiOn", "e", 0, prompt, "{}", {}, 1.0, True, True, -3.0, action_token_ids=[5, 6, 7], return_=1.0
+                )
+            ]
         )
         before = {name: p.detach().clone() for name, p in trainer.policy.named_parameters()}
         results = trainer.train()
@@ -84,3 +88,51 @@ def test_replay_is_off_when_disabled(tmp_path):
         json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines() if "train/loss" in line
     )
     assert record["train/batch_size"] == record["rollout/ep_len_mean"] * 3 and "train/clip_frac" in record
+
+
+def test_a_nan_loss_is_reported_and_its_step_skipped(tmp_path, capsys):
+    from actionspace.core.losses import LossOutput
+    from actionspace.trainers.sols.losses import sols_loss
+
+    config = tiny_config(tmp_path, iterations=2, str_samples=0)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = SoLSTrainer.from_config(config, run)
+        iterations_collected = []
+        collect = trainer._collect
+
+        def counting_collect(iteration):
+            iterations_collected.append(iteration)
+            return collect(iteration)
+
+        def nan_in_the_first_iteration(*args, **kwargs):
+            output = sols_loss(*args, **kwargs)
+            if len(iterations_collected) == 1:
+                return LossOutput(output.loss * float("nan"), output.diagnostics)
+            return output
+
+        trainer._collect = counting_collect
+        trainer.loss_fn = nan_in_the_first_iteration
+        before = {name: p.detach().clone() for name, p in trainer.policy.named_parameters()}
+        after_first = {}
+        update = trainer._update
+
+        def update_and_snapshot(batch, iteration):
+            metrics = update(batch, iteration)
+            if not after_first:
+                after_first.update({n: p.detach().clone() for n, p in trainer.policy.named_parameters()})
+            return metrics
+
+        trainer._update = update_and_snapshot
+        trainer.train()
+        after = {name: p.detach().clone() for name, p in trainer.policy.named_parameters()}
+    first, second = (
+        json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines() if "train/batch_size" in line
+    )
+    # Iteration 1: every minibatch's loss was NaN, each was reported and skipped, and nothing was applied.
+    assert first["train/updates"] == 0 and first["train/skipped_nonfinite"] >= 1
+    assert "non-finite loss" in capsys.readouterr().out
+    assert all(torch.equal(before[n], after_first[n]) for n in before)
+    # Iteration 2 trained normally on finite losses.
+    assert second["train/updates"] >= 1 and second["train/skipped_nonfinite"] == 0
+    assert any(not torch.equal(before[n], after[n]) for n in before)
+    assert all(torch.isfinite(p).all() for p in after.values())
