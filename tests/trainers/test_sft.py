@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import torch
-from safetensors.torch import load_file
 
 from actionspace.core.config import from_dict
 from actionspace.core.models import ModelConfig, load_model
 from actionspace.core.run import Run
 from actionspace.trainers.sft import SFTConfig, SFTTrainer
-from tests.conftest import REPO_ROOT
+from tests.resume import final_state, reference_and_resumed_runs
 
 
 def small_config(run_config, **overrides) -> SFTConfig:
@@ -107,45 +102,11 @@ def _train_command(run_dir: Path, *extra: str) -> list[str]:
     ]
 
 
-def _final_state(run_dir: Path):
-    params = load_file(str(run_dir / "model" / "model.safetensors"))
-    metrics = [
-        {k: v for k, v in json.loads(line).items() if k != "wall_time" and not k.startswith("perf/")}
-        for line in (run_dir / "metrics.jsonl").read_text().splitlines()
-    ]
-    return params, metrics
-
-
 @pytest.mark.slow
 def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
-    env = os.environ | {"OMP_NUM_THREADS": "1", "PYTHONPATH": REPO_ROOT}
-    reference_dir, killed_dir = tmp_path / "reference", tmp_path / "killed"
-    subprocess.run(_train_command(reference_dir), cwd=REPO_ROOT, env=env, check=True, capture_output=True)
-
-    process = subprocess.Popen(
-        _train_command(killed_dir), cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 300
-    while not (killed_dir / "checkpoints" / "step_00000020").exists():
-        assert process.poll() is None, "the run ended before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert not (killed_dir / "model").exists(), "the run finished before SIGKILL; nothing was tested"
-
-    resumed = subprocess.run(
-        _train_command(killed_dir, "run.resume=true"),
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    assert "resumed from" in resumed.stdout
-
-    reference_params, reference_metrics = _final_state(reference_dir)
-    params, metrics = _final_state(killed_dir)
+    reference_dir, killed_dir = reference_and_resumed_runs(_train_command, tmp_path, kill_after_step=20)
+    reference_params, reference_metrics = final_state(reference_dir)
+    params, metrics = final_state(killed_dir)
     assert reference_params.keys() == params.keys()
     assert all(torch.equal(reference_params[k], params[k]) for k in params)
     assert metrics == reference_metrics
