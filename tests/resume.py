@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import torch
 from safetensors.torch import load_file
 
 from tests.conftest import REPO_ROOT
@@ -24,6 +25,14 @@ def final_state(run_dir: Path) -> tuple[dict, list[dict]]:
         for line in (run_dir / "metrics.jsonl").read_text().splitlines()
     ]
     return params, metrics
+
+
+def assert_same_end(reference: tuple[dict, list[dict]], resumed: tuple[dict, list[dict]]) -> None:
+    """Bit-identical weights and identical metrics (as :func:`final_state` returns them)."""
+    (reference_params, reference_metrics), (params, metrics) = reference, resumed
+    assert reference_params.keys() == params.keys()
+    assert all(torch.equal(reference_params[k], params[k]) for k in params)
+    assert metrics == reference_metrics
 
 
 def reference_and_resumed_runs(

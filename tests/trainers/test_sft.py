@@ -14,7 +14,7 @@ from actionspace.core.config import from_dict
 from actionspace.core.models import ModelConfig, load_model
 from actionspace.core.run import Run
 from actionspace.trainers.sft import SFTConfig, SFTTrainer
-from tests.resume import final_state, reference_and_resumed_runs
+from tests.resume import assert_same_end, final_state, reference_and_resumed_runs
 
 
 def small_config(run_config, **overrides) -> SFTConfig:
@@ -105,8 +105,4 @@ def _train_command(run_dir: Path, *extra: str) -> list[str]:
 @pytest.mark.slow
 def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
     reference_dir, killed_dir = reference_and_resumed_runs(_train_command, tmp_path, kill_after_step=20)
-    reference_params, reference_metrics = final_state(reference_dir)
-    params, metrics = final_state(killed_dir)
-    assert reference_params.keys() == params.keys()
-    assert all(torch.equal(reference_params[k], params[k]) for k in params)
-    assert metrics == reference_metrics
+    assert_same_end(final_state(reference_dir), final_state(killed_dir))
