@@ -156,6 +156,31 @@ def test_eval_through_the_endpoint_acts_like_the_in_process_policy(server, polic
     assert remote_actions == local_actions  # greedy decoding: the same action at every step
 
 
+def test_eval_with_in_process_vllm_acts_like_hf(policy_dir):
+    # `actionspace eval --env simphone --policy DIR --engine vllm`: the same policy-building path.
+    from actionspace.serving.vllm_engine import VLLMEngine
+
+    threads = torch.get_num_threads()
+    config = SimPhoneConfig(split="test", templates=TEMPLATES, max_steps=4)
+    jobs = [(t, 200 + i) for t in TEMPLATES for i in range(2)]
+    runs = {}
+    for engine in ("hf", "vllm"):
+        actions = {}
+        policy = _gui_policy(str(policy_dir), 0, 48, engine=engine)
+        episodes = run_episodes(
+            lambda _: SimPhoneEnv(config),
+            policy,
+            jobs,
+            num_envs=3,
+            on_step=lambda r, actions=actions: actions.__setitem__((r.template, r.seed, r.step), r.action),
+        )
+        runs[engine] = ([e.success for e in episodes], actions)
+        if engine == "vllm":
+            assert isinstance(policy.engine, VLLMEngine)
+    torch.set_num_threads(threads)  # vLLM lowers it for serving; later tests should not inherit that
+    assert runs["vllm"] == runs["hf"]
+
+
 def test_bad_requests_get_a_4xx_and_the_server_keeps_serving(server):
     good = {"model": "policy", "prompt": "<|im_start|>user\nhi<|im_end|>\n", "max_tokens": 4}
     assert post(f"{server}/v1/completions", good)[0] == 200
