@@ -105,6 +105,7 @@ def _load_layers() -> None:
     import actionspace.envs.gui.android  # noqa: F401
     import actionspace.envs.gui.miniwob  # noqa: F401
     import actionspace.envs.gui.simphone  # noqa: F401
+    import actionspace.envs.language  # noqa: F401
     import actionspace.serving  # noqa: F401
     import actionspace.serving.vllm_engine  # noqa: F401  (registers "vllm"; vLLM itself loads on use)
     import actionspace.trainers  # noqa: F401

@@ -1,0 +1,129 @@
+"""Bargaining and negotiation: parsing and validation, the scripted counterparts by hand, rewards, seeding,
+and an LLM counterpart through the engine interface. Bad text is an in-game outcome, never an exception."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from actionspace.core.registry import ENVS
+from actionspace.envs.language import BargainingGame, LLMCounterpart, NegotiationGame
+from actionspace.envs.language.bargaining import parse_price_message
+from actionspace.envs.language.negotiation import TOTAL_VALUE, value_vectors
+from actionspace.serving.engine import Generation
+
+
+def bargaining(seed=0, **state):
+    game = BargainingGame()
+    game.reset(seed=seed)
+    for name, value in state.items():
+        setattr(game, name, value)
+    return game
+
+
+def test_price_messages_are_read_or_rejected_with_a_reason():
+    assert (parse_price_message("I offer $1,250 for it").kind, parse_price_message("I offer $1,250").value) == (
+        "offer",
+        1250.0,
+    )
+    assert parse_price_message("Deal at $90").kind == "accept" and parse_price_message("Deal at $90").value == 90
+    assert parse_price_message("ok, accept").kind == "accept" and parse_price_message("accept").value is None
+    assert parse_price_message("no deal, goodbye").kind == "quit"
+    for text, reason in [("", "empty"), ("how about a lower price?", "no price"), ("I offer $-5", "positive")]:
+        move = parse_price_message(text)
+        assert not move.valid and reason in move.reason
+
+
+def test_the_seller_concedes_toward_its_reservation_and_accepts_what_meets_its_next_ask():
+    game = bargaining(cost=100.0, list_price=160.0, value=150.0, ask=160.0)
+    # reservation 105; gap 55; concession 0.25 -> next ask 160 - 13.75 = 146.25
+    _, reward, done, _, info = game.step("I offer $120")
+    assert not done and reward == 0 and game.history[-1].text == "I can do $146." and game.ask == 146
+    _, reward, done, _, _ = game.step("$140")  # next ask 146 - 13.75 = 132.25 <= 140: accepted
+    assert done and game.history[-1].text == "Deal at $140." and reward == 150 - 140
+    game = bargaining(cost=100.0, list_price=160.0, value=150.0, ask=160.0)
+    _, reward, done, _, _ = game.step("accept")  # the standing price
+    assert done and reward == 150 - 160  # overpaying is a negative surplus
+    game = bargaining(cost=100.0, list_price=160.0, value=150.0, ask=160.0)
+    assert game.step("no deal")[1:3] == (0.0, True)
+
+
+def test_invalid_moves_are_in_game_outcomes_and_the_game_ends_at_max_turns():
+    game = BargainingGame()
+    game.reset(seed=3)
+    for turn in range(game.max_turns):
+        _, reward, done, truncated, info = game.step("hmm, let me think" if turn % 2 else "")
+        assert info["invalid"] and info["invalid_reason"] and reward == 0 and not done
+        assert "could not use that" in game.history[-2].text
+    assert truncated and game.turn == game.max_turns
+
+
+def test_reset_is_seeded():
+    first, second = BargainingGame(), BargainingGame()
+    assert first.reset(seed=7)[0] == second.reset(seed=7)[0]
+    assert (first.value, first.cost) == (second.value, second.cost)
+    assert first.reset(seed=8)[0] != second.reset(seed=7)[0]
+
+
+def test_negotiation_valuations_are_worth_ten_and_unsolvable_pools_are_redrawn():
+    assert value_vectors((3, 3, 3)) == []  # 3(a + b + c) = 10 has no solution
+    for seed in range(30):
+        game = NegotiationGame()
+        game.reset(seed=seed)
+        assert game.counts @ game.agent_values == game.counts @ game.partner_values == TOTAL_VALUE
+
+
+def negotiation(counts, agent, partner):
+    game = NegotiationGame()
+    game.reset(seed=0)
+    game.counts, game.agent_values, game.partner_values = (np.array(x) for x in (counts, agent, partner))
+    return game
+
+
+def test_negotiation_by_hand():
+    game = negotiation([2, 2, 1], [1, 2, 2], [3, 0, 4])  # both sides: the pool is worth 10
+    assert game.parse("I take 3 books", "You").reason == "there are only 2 books"
+    assert "no proposal to accept" in game.parse("accept", "You").reason
+    assert game.parse("I'll take two books and the 1 ball", "You").value.tolist() == [2, 0, 1]
+    # Turn 1, threshold 8. Agent takes both hats (partner keeps 2 books + 1 ball = 10 >= 8): accepted.
+    _, reward, done, _, _ = game.step("I take 0 books, 2 hats and 0 balls")
+    assert done and reward == 2 * 2 and game.history[-1].text == "Deal, I accept."
+
+    game = negotiation([2, 2, 1], [1, 2, 2], [3, 0, 4])
+    # Agent takes the ball: the partner would keep 2 books + 2 hats = 6 < 8, so it proposes the split worth
+    # >= 8 to it with the fewest items. Two items reach at most 3 + 4 = 7; three items: 2 books + 1 ball = 10.
+    game.step("I take 1 ball")
+    assert game.partner_proposal.tolist() == [2, 0, 1]
+    assert game.history[-1].text == "I take 2 books, 0 hats and 1 ball; you get the rest."
+    _, reward, done, _, _ = game.step("accept")
+    assert done and reward == 2 * 2  # the agent gets the two hats
+
+
+def test_an_llm_counterpart_plays_through_an_engine():
+    class ScriptedEngine:  # stands in for HF, vLLM or an endpoint: returns canned text
+        def __init__(self, replies):
+            self.replies, self.prompts = list(replies), []
+
+        def generate(self, prompts, params):
+            self.prompts += prompts
+            return [Generation(self.replies.pop(0), [1], [-1.0], "stop") for _ in prompts]
+
+    class Tokenizer:
+        def apply_chat_template(self, messages, tokenize, add_generation_prompt):
+            return messages[0]["content"]
+
+    engine = ScriptedEngine(["Hmm, I do not know.", "I can do $130.", "Deal at $125."])
+    game = BargainingGame(counterpart=LLMCounterpart(engine, Tokenizer(), view=lambda g: f"cost {g.cost}"))
+    game.reset(seed=0)
+    game.value = 200.0
+    assert game.step("I offer $100")[2] is False  # the counterpart's unusable reply is ignored
+    game.step("$110")
+    assert game.ask == 130
+    _, reward, done, _, _ = game.step("$125")
+    assert done and reward == 200 - 125 and engine.prompts[0].startswith("cost ")
+
+
+def test_games_are_registered():
+    assert ENVS.get("bargaining") is BargainingGame and ENVS.get("negotiation") is NegotiationGame
+    with pytest.raises(ValueError, match="max_turns"):
+        BargainingGame(type(BargainingGame().config)(max_turns=0))
