@@ -127,3 +127,55 @@ def test_games_are_registered():
     assert ENVS.get("bargaining") is BargainingGame and ENVS.get("negotiation") is NegotiationGame
     with pytest.raises(ValueError, match="max_turns"):
         BargainingGame(type(BargainingGame().config)(max_turns=0))
+
+
+def test_twenty_questions_answers_from_the_knowledge_base():
+    from actionspace.envs.language import TwentyQuestionsGame
+
+    game = TwentyQuestionsGame()
+    game.reset(seed=0)
+    game.secret = "penguin"  # alive animal bird wild water
+    answers = []
+    for question in ["Is it alive?", "Does it live in the water?", "Can it fly?", "Is it a mammal?", "What colour?"]:
+        game.step(question)
+        answers.append(game.history[-1].text)
+    assert answers == ["Yes.", "Yes.", "No.", "No.", "I can't answer that with yes or no."]
+    _, reward, done, _, info = game.step("")
+    assert info["invalid_reason"] == "the question is empty" and not done and reward == 0
+    assert game.step("Is it an owl?")[1:3] == (0.0, False) and game.history[-1].text == "No."
+    assert game.step("Is it a Penguin?")[1:3] == (1.0, True)
+
+
+def test_every_object_can_be_found_within_twenty_questions():
+    # A questioner that knows the knowledge base asks the attribute splitting its candidates most evenly,
+    # then guesses among objects it cannot tell apart. It must find all 100 objects within 20 turns, so the
+    # knowledge base separates them well enough for the game to be winnable.
+    from actionspace.envs.language import TwentyQuestionsGame
+    from actionspace.envs.language.objects import ATTRIBUTES, OBJECTS
+
+    question = {name: f"Is it {name.replace('_', ' ')}?" for name, _ in ATTRIBUTES}
+    question |= {"water": "Does it live in the water?", "flies": "Can it fly?", "wheels": "Does it have wheels?"}
+    question |= {"bigger_than_person": "Is it bigger than a person?", "edible": "Can you eat it?"}
+    assert len(OBJECTS) >= 100
+    turns = []
+    for secret in OBJECTS:
+        game = TwentyQuestionsGame()
+        game.reset(seed=0)
+        game.secret, candidates, asked, done = secret, set(OBJECTS), set(), False
+        while not done and game.turn < game.max_turns:
+            splits = {a: sum(a in OBJECTS[c] for c in candidates) for a, _ in ATTRIBUTES if a not in asked}
+            useful = {a: min(n, len(candidates) - n) for a, n in splits.items() if 0 < n < len(candidates)}
+            if useful:
+                attribute = max(useful, key=useful.get)
+                asked.add(attribute)
+                game.step(question[attribute])
+                assert game.history[-1].text in ("Yes.", "No."), question[attribute]
+                yes = game.history[-1].text == "Yes."
+                candidates = {c for c in candidates if (attribute in OBJECTS[c]) == yes}
+            else:
+                guess = sorted(candidates)[0]
+                _, _, done, _, _ = game.step(f"Is it a {guess}?")
+                candidates.discard(guess)
+        assert done, f"{secret} not found in {game.max_turns} questions"
+        turns.append(game.turn)
+    assert max(turns) <= 20

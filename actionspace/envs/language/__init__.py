@@ -1,12 +1,13 @@
 """Language games (ARIA's environments): multi-turn, free-text actions, a scripted or LLM counterpart.
 
-Importing this package registers them: ``bargaining`` and ``negotiation`` so far (Twenty Questions and
-Guess My City, with their knowledge bases, are still to come).
+Importing this package registers them: ``bargaining``, ``negotiation`` and ``twenty_questions`` so far
+(Guess My City, with its knowledge base of cities, is still to come).
 """
 
 from actionspace.envs.language.bargaining import BargainingConfig, BargainingGame
 from actionspace.envs.language.base import LanguageGame, LLMCounterpart, Move, Turn
 from actionspace.envs.language.negotiation import NegotiationConfig, NegotiationGame
+from actionspace.envs.language.twenty_questions import TwentyQuestionsConfig, TwentyQuestionsGame
 
 __all__ = [
     "BargainingConfig",
@@ -17,4 +18,6 @@ __all__ = [
     "NegotiationConfig",
     "NegotiationGame",
     "Turn",
+    "TwentyQuestionsConfig",
+    "TwentyQuestionsGame",
 ]
