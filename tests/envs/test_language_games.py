@@ -3,6 +3,8 @@ and an LLM counterpart through the engine interface. Bad text is an in-game outc
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -179,3 +181,59 @@ def test_every_object_can_be_found_within_twenty_questions():
         assert done, f"{secret} not found in {game.max_turns} questions"
         turns.append(game.turn)
     assert max(turns) <= 20
+
+
+def test_guess_my_city_answers_from_the_knowledge_base_without_naming_the_city():
+    from actionspace.envs.language import GuessMyCityGame
+    from actionspace.envs.language.cities import CITIES
+
+    assert len(CITIES) >= 100 and len({c.landmark for c in CITIES.values()}) == len(CITIES)
+    game = GuessMyCityGame()
+    game.reset(seed=0)
+    game.secret = CITIES["Lisbon"]
+    replies = {}
+    for question in [
+        "Is it in Europe?",
+        "Is it in Spain?",
+        "Which country?",
+        "What language do they speak?",
+        "Is it by the sea?",
+        "Is it a capital?",
+        "What is the weather like?",
+        "Who is the mayor?",
+    ]:
+        game.step(question)
+        replies[question] = game.history[-1].text
+    assert replies == {
+        "Is it in Europe?": "Yes.",
+        "Is it in Spain?": "No.",
+        "Which country?": "It is in Portugal.",
+        "What language do they speak?": "People mostly speak Portuguese.",
+        "Is it by the sea?": "Yes, it is on the coast.",
+        "Is it a capital?": "Yes, it is the capital.",
+        "What is the weather like?": "The climate is mediterranean.",
+        "Who is the mayor?": "I can only tell you about its continent, country, language, climate, coast, "
+        "capital status, size or landmarks.",
+    }
+    assert game.step("Is it Madrid?")[1:3] == (0.0, False)
+    assert game.step("   ")[4]["invalid_reason"] == "the question is empty"
+    assert game.step("Then it must be lisbon!")[1:3] == (1.0, True)
+
+
+def test_every_city_can_be_found_from_its_answers():
+    # Country and landmark identify each city, and no answer contains the city's name: a questioner that
+    # knows the knowledge base wins every game in three questions.
+    from actionspace.envs.language import GuessMyCityGame
+    from actionspace.envs.language.cities import CITIES
+
+    for name, city in CITIES.items():
+        game = GuessMyCityGame()
+        game.reset(seed=0)
+        game.secret = city
+        game.step("Which country is it in?")
+        country = game.history[-1].text.removeprefix("It is in ").rstrip(".")
+        game.step("What is it famous for?")
+        landmark = game.history[-1].text.removeprefix("It is known for ").rstrip(".")
+        assert not re.search(rf"\b{re.escape(name)}\b", f"{country} {landmark}", re.IGNORECASE)
+        (match,) = [c for c in CITIES.values() if c.country == country and c.landmark == landmark]
+        assert game.step(f"Is it {match.name}?")[1:3] == (1.0, True)
