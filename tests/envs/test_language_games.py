@@ -1,5 +1,6 @@
-"""Bargaining and negotiation: parsing and validation, the scripted counterparts by hand, rewards, seeding,
-and an LLM counterpart through the engine interface. Bad text is an in-game outcome, never an exception."""
+"""The four language games: parsing and validation, the scripted counterparts by hand, rewards, seeding, the
+knowledge bases (every object and city can be found), an LLM counterpart through the engine interface, and
+the shared episode loop. Bad text is an in-game outcome, never an exception."""
 
 from __future__ import annotations
 
@@ -237,3 +238,21 @@ def test_every_city_can_be_found_from_its_answers():
         assert not re.search(rf"\b{re.escape(name)}\b", f"{country} {landmark}", re.IGNORECASE)
         (match,) = [c for c in CITIES.values() if c.country == country and c.landmark == landmark]
         assert game.step(f"Is it {match.name}?")[1:3] == (1.0, True)
+
+
+def test_games_run_in_the_shared_episode_loop():
+    # The loop the GUI evaluation and rollouts use: concurrent games, invalid moves counted, success read.
+    from actionspace.envs.episodes import run_episodes
+    from actionspace.envs.language import TwentyQuestionsGame
+
+    class Asker:
+        def begin_episode(self, slot, env):
+            pass
+
+        def act(self, observations):
+            return ["" if o["turn"] == 0 else "Is it alive?" for o in observations]
+
+    episodes = run_episodes(
+        lambda _: TwentyQuestionsGame(), Asker(), [("twenty_questions", s) for s in range(3)], num_envs=2
+    )
+    assert [(e.steps, e.invalid_actions, e.success) for e in episodes] == [(20, 1, False)] * 3

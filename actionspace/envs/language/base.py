@@ -108,7 +108,12 @@ class LanguageGame(gym.Env[dict[str, Any], str]):
         self.history.append(Turn(self.agent_role, text.strip()))
         self.turn += 1
         move = self.parse(text, self.agent_role)
-        info: dict[str, Any] = {"invalid": not move.valid, "invalid_reason": move.reason, "move": move.kind}
+        info: dict[str, Any] = {
+            "invalid": not move.valid,
+            "invalid_action": not move.valid,  # the name the shared episode loop (`run_episodes`) counts
+            "invalid_reason": move.reason,
+            "move": move.kind,
+        }
         done, reward = False, 0.0
         if move.valid:
             done, reward = self.apply(move)
@@ -123,12 +128,14 @@ class LanguageGame(gym.Env[dict[str, Any], str]):
         return self.observation(), reward, done, truncated, info
 
     def observation(self) -> dict[str, Any]:
+        """``prompt``: what a policy is asked (instructions, transcript, whose turn); ``transcript``: the
+        conversation alone (what ARIA embeds as the history); ``turn``: agent messages so far."""
         transcript = "\n".join(f"{t.speaker}: {t.text}" for t in self.history) or "(no messages yet)"
         prompt = (
             f"{self.instructions()}\n\nConversation so far:\n{transcript}\n\n"
             f"Turn {self.turn + 1} of {self.max_turns}. Write your next message as {self.agent_role}."
         )
-        return {"prompt": prompt, "turn": self.turn}
+        return {"prompt": prompt, "transcript": transcript, "turn": self.turn}
 
 
 class LLMCounterpart:
