@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from actionspace.core.registry import ENVS
-from actionspace.envs.language.base import Counterpart, LanguageGame, Move
+from actionspace.envs.language.base import LanguageGame, Move
 
 ITEMS = ["a used road bike", "a leather sofa", "a film camera", "an oil painting", "a vintage guitar", "a desk lamp"]
 PRICE = re.compile(r"\$?\s*(-?\d[\d,]*(?:\.\d+)?)")
@@ -55,13 +55,14 @@ class BargainingGame(LanguageGame):
     agent_role = "Buyer"
     counterpart_role = "Seller"
     config_class = BargainingConfig
-
-    def __init__(self, config: BargainingConfig | None = None, counterpart: Counterpart | None = None) -> None:
-        self.config = config or BargainingConfig()
-        super().__init__(self.config.max_turns, counterpart)
-        self.item, self.cost, self.list_price, self.value = "", 0.0, 0.0, 0.0
-        self.ask = 0.0
-        self.buyer_offer: float | None = None
+    item: str
+    cost: float
+    list_price: float
+    value: float
+    ask: float
+    """The seller's standing price."""
+    buyer_offer: float | None
+    """The buyer's pending offer, if any."""
 
     def new_game(self) -> None:
         rng = self.np_random

@@ -53,11 +53,14 @@ class LanguageGame(gym.Env[dict[str, Any], str]):
     metadata = {"render_modes": []}
     agent_role = "Agent"
     counterpart_role = "Counterpart"
+    config_class: Any
+    """The game's config dataclass (it has at least ``max_turns``)."""
 
-    def __init__(self, max_turns: int, counterpart: Counterpart | None = None) -> None:
-        if max_turns < 1:
-            raise ValueError(f"max_turns must be >= 1, got {max_turns}")
-        self.max_turns = max_turns
+    def __init__(self, config: Any = None, counterpart: Counterpart | None = None) -> None:
+        self.config = config if config is not None else self.config_class()
+        if self.config.max_turns < 1:
+            raise ValueError(f"max_turns must be >= 1, got {self.config.max_turns}")
+        self.max_turns = self.config.max_turns
         self.counterpart = counterpart
         self.history: list[Turn] = []
         self.turn = 0
@@ -86,7 +89,7 @@ class LanguageGame(gym.Env[dict[str, Any], str]):
         raise NotImplementedError
 
     def new_game(self) -> None:
-        """Draws the private information for a game from ``self.np_random``."""
+        """Draws the private information for a game from ``self.np_random`` and resets the game's state."""
         raise NotImplementedError
 
     def opening(self) -> str | None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from actionspace.core.registry import ENVS
-from actionspace.envs.language.base import Counterpart, LanguageGame, Move
+from actionspace.envs.language.base import LanguageGame, Move
 from actionspace.envs.language.cities import CITIES, City
 
 
@@ -74,12 +74,9 @@ class GuessMyCityGame(LanguageGame):
     agent_role = "Questioner"
     counterpart_role = "Answerer"
     config_class = GuessMyCityConfig
-
-    def __init__(self, config: GuessMyCityConfig | None = None, counterpart: Counterpart | None = None) -> None:
-        self.config = config or GuessMyCityConfig()
-        super().__init__(self.config.max_turns, counterpart)
-        self.secret: City = next(iter(CITIES.values()))
-        self.question = ""
+    secret: City
+    question: str
+    """The agent's question the answerer is to answer ("wrong guess" after a wrong guess)."""
 
     def new_game(self) -> None:
         names = sorted(CITIES)

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from actionspace.core.registry import ENVS
-from actionspace.envs.language.base import Counterpart, LanguageGame, Move
+from actionspace.envs.language.base import LanguageGame, Move
 
 ITEM_TYPES = ("books", "hats", "balls")
 SINGULAR = {"books": "book", "hats": "hat", "balls": "ball"}
@@ -44,15 +44,13 @@ class NegotiationGame(LanguageGame):
     agent_role = "You"
     counterpart_role = "Partner"
     config_class = NegotiationConfig
-
-    def __init__(self, config: NegotiationConfig | None = None, counterpart: Counterpart | None = None) -> None:
-        self.config = config or NegotiationConfig()
-        super().__init__(self.config.max_turns, counterpart)
-        self.counts = np.zeros(3, dtype=int)
-        self.agent_values = np.zeros(3, dtype=int)
-        self.partner_values = np.zeros(3, dtype=int)
-        self.agent_proposal: np.ndarray | None = None  # what the agent takes
-        self.partner_proposal: np.ndarray | None = None  # what the partner takes
+    counts: np.ndarray
+    agent_values: np.ndarray
+    partner_values: np.ndarray
+    agent_proposal: np.ndarray | None
+    """What the agent proposes to take (standing until the partner answers)."""
+    partner_proposal: np.ndarray | None
+    """What the partner proposes to take."""
 
     def new_game(self) -> None:
         rng = self.np_random

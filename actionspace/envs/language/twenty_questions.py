@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from actionspace.core.registry import ENVS
-from actionspace.envs.language.base import Counterpart, LanguageGame, Move
+from actionspace.envs.language.base import LanguageGame, Move
 from actionspace.envs.language.objects import ATTRIBUTES, OBJECTS
 
 NAMES = sorted(OBJECTS, key=len, reverse=True)  # "oak tree" before "tree"-like shorter names
@@ -44,12 +44,9 @@ class TwentyQuestionsGame(LanguageGame):
     agent_role = "Questioner"
     counterpart_role = "Answerer"
     config_class = TwentyQuestionsConfig
-
-    def __init__(self, config: TwentyQuestionsConfig | None = None, counterpart: Counterpart | None = None) -> None:
-        self.config = config or TwentyQuestionsConfig()
-        super().__init__(self.config.max_turns, counterpart)
-        self.secret = ""
-        self.last: Move | None = None
+    secret: str
+    last: Move | None
+    """The agent's move the answerer is to answer."""
 
     def new_game(self) -> None:
         self.secret = NAMES[int(self.np_random.integers(len(NAMES)))]
