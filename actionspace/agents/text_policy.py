@@ -1,4 +1,4 @@
-"""`TextPolicy`: a causal LM acting in a GUI environment through an engine.
+"""`TextPolicy`: a causal LM acting in a text environment (a GUI by default, or a language game) through an engine.
 
 It renders each observation as a chat prompt, generates with the engine (HF or vLLM, greedy by default)
 and returns the model's raw text: the environment parses it, so malformed output is an invalid step,
@@ -8,6 +8,7 @@ which applies the model's chat template itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gymnasium as gym
@@ -16,26 +17,49 @@ from actionspace.envs.gui.prompt import render_observation
 from actionspace.serving.engine import ChatEngine, Engine, Generation, SamplingParams
 
 
+def render_gui(observation: dict[str, Any]) -> str:
+    """A GUI observation (goal, UI elements, screen, recent actions) as the user message."""
+    return render_observation(
+        observation["goal"],
+        observation["ui_elements"],
+        screen=observation["screen"],
+        history=observation.get("history", ()),
+    )
+
+
+def render_prompt(observation: dict[str, Any]) -> str:
+    """An env that renders its own prompt (the language games) as the user message."""
+    return str(observation["prompt"])
+
+
 class TextPolicy:
+    """Args:
+    engine: generates the text (HF, vLLM, or a chat engine such as an endpoint).
+    tokenizer: applies the chat template; None for a chat engine, which applies the model's own.
+    sampling: decoding settings (greedy by default).
+    render: the observation as the user message (GUI observations by default; `render_prompt` for envs
+        that write their own prompt).
+    """
+
     def __init__(
-        self, engine: Engine | ChatEngine, tokenizer: Any | None, *, sampling: SamplingParams | None = None
+        self,
+        engine: Engine | ChatEngine,
+        tokenizer: Any | None,
+        *,
+        sampling: SamplingParams | None = None,
+        render: Callable[[dict[str, Any]], str] = render_gui,
     ) -> None:
         if tokenizer is None and not hasattr(engine, "chat"):
             raise TypeError("TextPolicy needs a tokenizer to render prompts unless its engine has chat()")
         self.engine = engine
         self.tokenizer = tokenizer
+        self.render = render
         self.sampling = sampling or SamplingParams(max_new_tokens=64, temperature=0.0)
         self.last_prompts: list[str] = []
         self.last_generations: list[Generation] = []
 
     def messages(self, observation: dict[str, Any]) -> list[dict[str, str]]:
-        user = render_observation(
-            observation["goal"],
-            observation["ui_elements"],
-            screen=observation["screen"],
-            history=observation.get("history", ()),
-        )
-        return [{"role": "user", "content": user}]
+        return [{"role": "user", "content": self.render(observation)}]
 
     def prompt(self, observation: dict[str, Any]) -> str:
         if self.tokenizer is None:  # the endpoint renders; this is what it is sent

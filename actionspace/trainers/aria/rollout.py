@@ -1,0 +1,76 @@
+"""Self-play data for ARIA: games played by a text policy, as Transitions plus the history each action
+answered (the transcript, which ARIA embeds beside the action).
+
+Games give their reward at the end. Each step's return is that reward discounted to the step,
+gamma^(T-1-t) R (the card's "discounted return"; gamma = 1 gives every step the game's reward).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import gymnasium as gym
+
+from actionspace.agents.text_policy import TextPolicy
+from actionspace.agents.transition import Transition
+from actionspace.envs.episodes import Episode, StepRecord, run_episodes
+
+
+@dataclass
+class GameSample:
+    transition: Transition
+    """Prompt, action text and token ids, behaviour log-prob, and the discounted return in ``return_``."""
+    history: str
+    """The conversation before the action (the observation's ``transcript``)."""
+
+
+class GameRecorder:
+    """An ``on_step`` hook for :func:`run_episodes` collecting the games of a :class:`TextPolicy`."""
+
+    def __init__(self, policy: TextPolicy, gamma: float) -> None:
+        self.policy, self.gamma = policy, gamma
+        self.games: list[list[GameSample]] = []
+        self._open: dict[int, list[GameSample]] = {}
+
+    def __call__(self, record: StepRecord) -> None:
+        generation = self.policy.last_generations[record.slot]
+        if record.step == 0:
+            self._open[record.slot] = []
+        samples = self._open[record.slot]
+        done = record.terminated or record.truncated
+        transition = Transition(
+            task_id=record.template,
+            episode_id=f"{record.template}/{record.seed}",
+            step=record.step,
+            prompt=self.policy.last_prompts[record.slot],
+            action_text=generation.text,
+            action=None,
+            reward=float(record.reward),
+            done=done,
+            success=False,
+            behavior_logprob=generation.logprob,
+            action_token_ids=list(generation.token_ids),
+        )
+        samples.append(GameSample(transition, str(record.observation["transcript"])))
+        if done:
+            final, length = float(record.reward), len(samples)
+            for sample in samples:
+                sample.transition.success = bool(record.info.get("success"))
+                sample.transition.return_ = self.gamma ** (length - 1 - sample.transition.step) * final
+            self.games.append(self._open.pop(record.slot))
+
+
+def collect_games(
+    make_game: Callable[[int], gym.Env],
+    policy: TextPolicy,
+    game: str,
+    seeds: Sequence[int],
+    *,
+    num_envs: int = 8,
+    gamma: float = 1.0,
+) -> tuple[list[list[GameSample]], list[Episode]]:
+    """Plays one game per seed with ``policy`` (``num_envs`` at a time); returns the samples per game."""
+    recorder = GameRecorder(policy, gamma)
+    episodes = run_episodes(make_game, policy, [(game, seed) for seed in seeds], num_envs=num_envs, on_step=recorder)
+    return recorder.games, episodes

@@ -1,0 +1,45 @@
+"""Game rollouts for ARIA: a sample per move, with the transcript it answered and the discounted return."""
+
+from __future__ import annotations
+
+import pytest
+
+from actionspace.agents.text_policy import TextPolicy, render_prompt
+from actionspace.envs.language import TwentyQuestionsGame
+from actionspace.serving.engine import Generation
+from actionspace.trainers.aria.rollout import collect_games
+
+
+class ScriptedEngine:
+    """Asks two questions, then names the secret (read from the game through the prompt's seed)."""
+
+    def __init__(self, secrets):
+        self.secrets = secrets
+
+    def generate(self, prompts, params):
+        out = []
+        for prompt in prompts:
+            turn = prompt.count("Questioner:")
+            text = ["Is it alive?", "Can it fly?"][turn] if turn < 2 else f"Is it a {self.secrets[0]}?"
+            out.append(Generation(text, [7] * (turn + 1), [-0.5] * (turn + 1), "stop"))
+        return out
+
+
+class Tokenizer:
+    def apply_chat_template(self, messages, tokenize, add_generation_prompt):
+        return messages[0]["content"]
+
+
+def test_games_become_samples_with_transcripts_and_discounted_returns():
+    probe = TwentyQuestionsGame()
+    probe.reset(seed=5)
+    policy = TextPolicy(ScriptedEngine([probe.secret]), Tokenizer(), render=render_prompt)
+    games, episodes = collect_games(lambda _: TwentyQuestionsGame(), policy, "twenty_questions", [5], gamma=0.5)
+    (game,) = games
+    assert episodes[0].success and [s.transition.step for s in game] == [0, 1, 2]
+    assert [s.transition.return_ for s in game] == pytest.approx([0.25, 0.5, 1.0])  # 0.5^(T-1-t) x 1
+    assert game[0].history == "(no messages yet)"
+    assert game[1].history.startswith("Questioner: Is it alive?\nAnswerer: ")
+    assert game[2].transition.action_text == f"Is it a {probe.secret}?"
+    assert game[1].transition.behavior_logprob == -1.0 and game[1].transition.action_token_ids == [7, 7]
+    assert all(s.transition.success for s in game)
