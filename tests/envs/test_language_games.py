@@ -256,3 +256,13 @@ def test_games_run_in_the_shared_episode_loop():
         lambda _: TwentyQuestionsGame(), Asker(), [("twenty_questions", s) for s in range(3)], num_envs=2
     )
     assert [(e.steps, e.invalid_actions, e.success) for e in episodes] == [(20, 1, False)] * 3
+
+
+@pytest.mark.parametrize("game", ["twenty_questions", "guess_my_city", "bargaining", "negotiation"])
+def test_scripted_players_play_valid_games_and_often_win(game):
+    from actionspace.envs.episodes import run_episodes
+    from actionspace.envs.language.players import ScriptedPlayer
+
+    episodes = run_episodes(lambda _: ENVS.get(game)(), ScriptedPlayer(game, seed=0), [(game, s) for s in range(20)])
+    assert sum(e.invalid_actions for e in episodes) == 0
+    assert sum(e.success for e in episodes) >= 10  # measured over 100 games: 84% to 99%

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import gymnasium as gym
 
-from actionspace.agents.text_policy import TextPolicy
 from actionspace.agents.transition import Transition
 from actionspace.envs.episodes import Episode, StepRecord, run_episodes
+from actionspace.serving.engine import Generation
 
 
 @dataclass
@@ -25,10 +26,21 @@ class GameSample:
     """The conversation before the action (the observation's ``transcript``)."""
 
 
-class GameRecorder:
-    """An ``on_step`` hook for :func:`run_episodes` collecting the games of a :class:`TextPolicy`."""
+class RecordingPolicy(Protocol):
+    """A policy that keeps the prompts and generations of its last ``act`` (`TextPolicy`, `ScriptedPlayer`)."""
 
-    def __init__(self, policy: TextPolicy, gamma: float) -> None:
+    last_prompts: list[str]
+    last_generations: list[Generation]
+
+    def begin_episode(self, slot: int, env: gym.Env) -> None: ...
+
+    def act(self, observations: list[dict[str, Any]]) -> list[str]: ...
+
+
+class GameRecorder:
+    """An ``on_step`` hook for :func:`run_episodes` collecting the games of a :class:`RecordingPolicy`."""
+
+    def __init__(self, policy: RecordingPolicy, gamma: float) -> None:
         self.policy, self.gamma = policy, gamma
         self.games: list[list[GameSample]] = []
         self._open: dict[int, list[GameSample]] = {}
@@ -63,7 +75,7 @@ class GameRecorder:
 
 def collect_games(
     make_game: Callable[[int], gym.Env],
-    policy: TextPolicy,
+    policy: RecordingPolicy,
     game: str,
     seeds: Sequence[int],
     *,
