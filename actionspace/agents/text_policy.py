@@ -13,18 +13,8 @@ from typing import Any
 
 import gymnasium as gym
 
-from actionspace.envs.gui.prompt import render_observation
+from actionspace.envs.gui.prompt import render_gui_observation
 from actionspace.serving.engine import ChatEngine, Engine, Generation, SamplingParams
-
-
-def render_gui(observation: dict[str, Any]) -> str:
-    """A GUI observation (goal, UI elements, screen, recent actions) as the user message."""
-    return render_observation(
-        observation["goal"],
-        observation["ui_elements"],
-        screen=observation["screen"],
-        history=observation.get("history", ()),
-    )
 
 
 def render_prompt(observation: dict[str, Any]) -> str:
@@ -47,7 +37,7 @@ class TextPolicy:
         tokenizer: Any | None,
         *,
         sampling: SamplingParams | None = None,
-        render: Callable[[dict[str, Any]], str] = render_gui,
+        render: Callable[[dict[str, Any]], str] = render_gui_observation,
     ) -> None:
         if tokenizer is None and not hasattr(engine, "chat"):
             raise TypeError("TextPolicy needs a tokenizer to render prompts unless its engine has chat()")

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 from actionspace.core.config import ConfigError
 from actionspace.serving.vllm_engine import CPU_ENVIRONMENT, supported_lora_rank
@@ -96,27 +97,11 @@ def _has_cuda() -> bool:
     return torch.cuda.is_available()
 
 
-def serve(
-    policy: str,
-    *,
-    host: str,
-    port: int,
-    api_key: str | None,
-    loras: list[str],
-    dtype: str | None = None,
-    max_model_len: int = 2048,
-    name: str = "policy",
-) -> int:
-    command = server_command(
-        policy,
-        host=host,
-        port=port,
-        api_key=api_key,
-        loras=loras,
-        dtype=dtype,
-        max_model_len=max_model_len,
-        name=name,
-    )
+def serve(policy: str, **options: Any) -> int:
+    """Starts vLLM's server on ``policy`` (``options``: those of :func:`server_command`), waits for its
+    health check, prints the URL, and serves until stopped."""
+    command = server_command(policy, **options)
+    host, port, name = options["host"], options["port"], options.get("name", "policy")
     if find_spec("vllm") is None:
         raise ConfigError(
             "vLLM is not installed in this environment; `make install` with the serve extra "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from actionspace.envs.gui.schema import UIElement
 
@@ -47,3 +48,14 @@ def render_observation(
         lines.extend(f"- {action}" for action in recent)
     lines.append("Next action as JSON:")
     return "\n".join(lines)
+
+
+def render_gui_observation(observation: dict[str, Any]) -> str:
+    """A GUI env's observation dict (goal, UI elements, screen, recent actions) as the policy's user message:
+    one function for acting and for demonstrations, so their prompts are byte-identical."""
+    return render_observation(
+        observation["goal"],
+        observation["ui_elements"],
+        screen=observation["screen"],
+        history=observation.get("history", ()),
+    )

@@ -11,6 +11,7 @@ endpoint) play the other side instead, through the same rendering and parsing as
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -46,7 +47,7 @@ class Counterpart(Protocol):
         ...
 
 
-class LanguageGame(gym.Env[dict[str, Any], str]):
+class LanguageGame(gym.Env[dict[str, Any], str], ABC):
     """Base of the games. Subclasses define the roles, the private information, the parser and the scripted
     counterpart; this class runs the turns, records the history, and renders the prompt."""
 
@@ -68,29 +69,29 @@ class LanguageGame(gym.Env[dict[str, Any], str]):
         self.action_space = gym.spaces.Text(10_000)
 
     # -- to define in a game -------------------------------------------------------------------------
+    @abstractmethod
     def instructions(self) -> str:
         """The agent's role, goal, private information and message format."""
-        raise NotImplementedError
 
+    @abstractmethod
     def parse(self, text: str, speaker: str) -> Move:
         """Reads a message (the agent's or an LLM counterpart's)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, move: Move) -> tuple[bool, float]:
         """Applies the agent's valid move; returns (game over, agent's reward)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def scripted_reply(self) -> str:
         """The scripted counterpart's next message."""
-        raise NotImplementedError
 
+    @abstractmethod
     def counterpart_move(self, move: Move) -> tuple[bool, float]:
         """Applies the counterpart's move; returns (game over, agent's reward)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def new_game(self) -> None:
         """Draws the private information for a game from ``self.np_random`` and resets the game's state."""
-        raise NotImplementedError
 
     def opening(self) -> str | None:
         """The counterpart's first message, if it speaks first."""

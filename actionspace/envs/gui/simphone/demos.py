@@ -9,10 +9,9 @@ come from the train or test split of simphone's parameter split.
 from __future__ import annotations
 
 import random
-from typing import Any
 
 from actionspace.core.registry import DATASETS
-from actionspace.envs.gui.prompt import render_observation
+from actionspace.envs.gui.prompt import render_gui_observation
 from actionspace.envs.gui.schema import parse_action
 from actionspace.envs.gui.simphone.env import SimPhoneConfig, SimPhoneEnv
 from actionspace.envs.gui.simphone.oracle import Oracle
@@ -47,7 +46,7 @@ class SimPhoneDemos:
                 examples.append(
                     {
                         "messages": [
-                            {"role": "user", "content": render(observation)},
+                            {"role": "user", "content": render_gui_observation(observation)},
                             {"role": "assistant", "content": action.to_json()},
                         ]
                     }
@@ -61,12 +60,3 @@ class SimPhoneDemos:
         parsed, expected = parse_action(completion), parse_action(reference)
         same = parsed.action is not None and expected.action is not None and parsed.action == expected.action
         return {"accuracy": float(same), "valid": float(parsed.valid)}
-
-
-def render(observation: dict[str, Any]) -> str:
-    return render_observation(
-        observation["goal"],
-        observation["ui_elements"],
-        screen=observation["screen"],
-        history=observation.get("history", ()),
-    )

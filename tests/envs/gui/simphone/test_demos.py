@@ -16,7 +16,7 @@ def test_demos_are_oracle_steps_rendered_as_the_policy_sees_them(tiny_model):
     env = SimPhoneEnv()
     observation, _ = env.reset(seed=1)
     user = TextPolicy(engine=None, tokenizer=tokenizer).prompt(observation)
-    from actionspace.envs.gui.simphone.demos import render
+    from actionspace.envs.gui.prompt import render_gui_observation as render
 
     chat = tokenizer.apply_chat_template(
         [{"role": "user", "content": render(observation)}], tokenize=False, add_generation_prompt=True
