@@ -277,7 +277,8 @@ class Run:
                 self._rate_clock = (now, self.step)
         record["wall_time"] = time.time()
         if self._metrics_file is None:
-            self._metrics_file = open(self.output_dir / METRICS_FILE, "a")  # noqa: SIM115 - kept open for the run
+            # Line-buffered: a user tailing metrics.jsonl, and a killed run, see every record written so far.
+            self._metrics_file = open(self.output_dir / METRICS_FILE, "a", buffering=1)  # noqa: SIM115
         self._metrics_file.write(json.dumps(record) + "\n")
         writer = self._tensorboard()
         if writer is not None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from actionspace.core.config import ConfigError
 from actionspace.core.models import ModelConfig
+from actionspace.core.registry import DATASETS
 from actionspace.core.run import RunConfig
 
 
@@ -23,12 +24,24 @@ class DataConfig:
     """Held-out examples to evaluate on."""
     seed: int = 0
     """Seed of the generated data set (independent of the run seed, so runs compare on the same data)."""
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    """Options of the generated data set, e.g. ``templates: [WifiOn, DeleteAlarm]`` for simphone_demos."""
 
     def __post_init__(self) -> None:
         if self.num_train < 1 or self.num_test < 1:
             raise ConfigError("data.num_train and data.num_test must be >= 1")
         if self.path is not None and not Path(self.path).is_dir():
             raise ConfigError(f"data.path does not exist or is not a directory: {self.path}")
+        if self.path is None and self.name in DATASETS:
+            self.build()  # a wrong option fails here, before any run directory exists
+
+    def build(self) -> Any:
+        """The registered data set with its options."""
+        try:
+            return DATASETS.get(self.name)(**self.kwargs)
+        except TypeError as error:
+            message = f"data.kwargs {self.kwargs} are not accepted by data set {self.name!r}: {error}"
+            raise ConfigError(message) from error
 
 
 @dataclass(kw_only=True)

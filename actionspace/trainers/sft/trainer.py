@@ -19,7 +19,7 @@ from actionspace.core.batching import batch_indices, process_shard
 from actionspace.core.config import ConfigError
 from actionspace.core.history import EvalHistory
 from actionspace.core.models import load_model
-from actionspace.core.registry import DATASETS, TRAINERS
+from actionspace.core.registry import TRAINERS
 from actionspace.core.run import Run
 from actionspace.data.instructions import Example, InstructionData, JsonlMessages
 from actionspace.eval.instructions import evaluate_instructions
@@ -78,7 +78,7 @@ class SFTTrainer:
     @classmethod
     def from_config(cls, config: SFTConfig, run: Run) -> SFTTrainer:
         model, tokenizer = load_model(config.model)
-        data = JsonlMessages(config.data.path) if config.data.path else DATASETS.get(config.data.name)()
+        data = JsonlMessages(config.data.path) if config.data.path else config.data.build()
         return cls(config, run, model=model, tokenizer=tokenizer, data=data)
 
     # ----------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Literal
 from actionspace.core.config import ConfigError
 from actionspace.core.models import ModelConfig
 from actionspace.core.run import RunConfig
-from actionspace.envs.gui.simphone import SimPhoneConfig
+from actionspace.envs.gui.config import GUIEnvConfig
 from actionspace.serving.engine import EngineConfig
 
 
@@ -18,9 +18,9 @@ class SoLSConfig:
     """Output directory, seed, checkpointing and logging (a step is one collect-and-update iteration)."""
     model: ModelConfig = field(default_factory=ModelConfig)
     """The policy: typically the SFT model (`model.path=runs/sft.../model`), optionally with LoRA."""
-    env: SimPhoneConfig = field(default_factory=lambda: SimPhoneConfig(split="train", max_steps=15))
-    """Where experience is collected."""
-    eval_env: SimPhoneConfig = field(default_factory=lambda: SimPhoneConfig(split="test", max_steps=15))
+    env: GUIEnvConfig = field(default_factory=lambda: GUIEnvConfig(split="train"))
+    """Where experience is collected: simphone by default, a real emulator with name=android."""
+    eval_env: GUIEnvConfig = field(default_factory=lambda: GUIEnvConfig(split="test"))
     """Where the policy is evaluated (greedy)."""
 
     engine: EngineConfig = field(default_factory=EngineConfig)

@@ -23,7 +23,6 @@ from actionspace.core.models import load_model
 from actionspace.core.registry import TRAINERS
 from actionspace.core.run import Run
 from actionspace.envs.episodes import run_episodes
-from actionspace.envs.gui.simphone import SimPhoneConfig, SimPhoneEnv
 from actionspace.serving.engine import Engine, SamplingParams
 from actionspace.serving.factory import build_engine, sync_engine
 from actionspace.serving.parity import logprob_parity, parity_warning
@@ -45,7 +44,7 @@ class SoLSTrainer:
 
     @property
     def results_title(self) -> str:
-        return f"greedy success on simphone {self.config.eval_env.split} tasks"
+        return f"greedy success on {self.config.eval_env.describe()}"
 
     def __init__(self, config: SoLSConfig, run: Run, *, policy: LLMPolicy) -> None:
         self.config = config
@@ -130,9 +129,8 @@ class SoLSTrainer:
     def _collect(self, iteration: int) -> tuple[list[list[Transition]], dict[str, float]]:
         rng = random.Random(f"rollout/{self.run.process_seed}/{iteration}")
         jobs = [(rng.choice(self.templates), rng.randrange(2**31)) for _ in range(self.config.episodes_per_iteration)]
-        env_config = self.config.env
         transitions, episodes = collect_transitions(
-            lambda _: SimPhoneEnv(env_config),
+            lambda _: self.config.env.make(),
             self._text_policy(self.config.temperature),
             jobs,
             num_envs=self.config.num_envs,
@@ -193,9 +191,8 @@ class SoLSTrainer:
         metrics: dict[str, float] = {}
         if self.run.is_main:
             jobs = [(t, 10_000 + i) for t in self.eval_templates for i in range(self.config.eval_episodes_per_template)]
-            eval_config: SimPhoneConfig = self.config.eval_env
             episodes = run_episodes(
-                lambda _: SimPhoneEnv(eval_config), self._text_policy(0.0), jobs, num_envs=self.config.num_envs
+                lambda _: self.config.eval_env.make(), self._text_policy(0.0), jobs, num_envs=self.config.num_envs
             )
             successes = sum(e.success for e in episodes)
             low, high = wilson_interval(successes, len(episodes))

@@ -20,8 +20,8 @@ from actionspace.trainers.sols.trainer import SoLSTrainer
 def tiny_config(tmp_path, **overrides) -> SoLSConfig:
     data = {
         "run": {"dir": str(tmp_path), "progress": False, "use_tensorboard": False, "save_every": 0},
-        "env": {"templates": ["WifiOn", "OpenApp"], "max_steps": 2},
-        "eval_env": {"split": "test", "templates": ["OpenApp"], "max_steps": 2},
+        "env": {"kwargs": {"templates": ["WifiOn", "OpenApp"], "max_steps": 2}},
+        "eval_env": {"split": "test", "kwargs": {"templates": ["OpenApp"], "max_steps": 2}},
         "iterations": 2,
         "episodes_per_iteration": 3,
         "num_envs": 3,

@@ -25,6 +25,7 @@ class SimPhoneDemos:
     """
 
     def __init__(self, templates: list[str] | None = None, max_steps: int = 40) -> None:
+        SimPhoneConfig(templates=templates, max_steps=max_steps)  # unknown templates fail now, not mid-run
         self.templates = templates
         self.max_steps = max_steps
 
