@@ -21,7 +21,7 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_result  # noqa: E402
-from control_common import run_recipe  # noqa: E402
+from recipes import run_recipe  # noqa: E402
 
 NUM_ENVS, ROLLOUT, EPOCHS, MINIBATCHES = 8, 256, 10, 32
 

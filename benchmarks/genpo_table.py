@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_result  # noqa: E402
-from control_common import curve, default_workers, mean_interval, run_all, save_figure  # noqa: E402
+from recipes import curve, default_workers, mean_interval, run_all, save_figure  # noqa: E402
 
 MULTIGOAL = ["env.kwargs.step_size=1.0", "env.max_episode_steps=5"]
 COVERAGE_EPISODES = 400

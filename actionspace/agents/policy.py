@@ -28,6 +28,14 @@ class ActionScores:
     """(B,) V(s) in (0, 1)."""
     num_tokens: torch.Tensor
     """(B,) action lengths in tokens."""
+    token_logprobs: torch.Tensor
+    """(B, T) every position's log-probability of its next token; read it through ``action_mask``."""
+    action_mask: torch.Tensor
+    """(B, T) True where ``token_logprobs`` is an action token's (contiguous, in generation order)."""
+
+    def action_token_logprobs(self) -> list[list[float]]:
+        """Each action's per-token log-probabilities, in order (detached)."""
+        return [row[mask].tolist() for row, mask in zip(self.token_logprobs.detach(), self.action_mask, strict=True)]
 
 
 class LLMPolicy(nn.Module):
@@ -95,4 +103,4 @@ class LLMPolicy(nn.Module):
         hidden = output.hidden_states[-1]
         last = hidden[torch.arange(hidden.shape[0], device=device), batch["last_prompt"]]
         values = torch.sigmoid(self.value_head(last.float())).squeeze(-1)
-        return ActionScores(logprobs, values, action_mask.sum(-1))
+        return ActionScores(logprobs, values, action_mask.sum(-1), token_logprobs, action_mask)

@@ -36,6 +36,9 @@ class Transition:
     """What the learner regresses V(s) on and takes the advantage from (filled in when the episode ends):
     the episode's success (gamma = 1), minus the env's invalid-action penalty when this step's output was
     not a valid action."""
+    reference_token_logprobs: list[float] | None = None
+    """Per-token log-probabilities of ``action_token_ids`` under the frozen reference (starting) policy,
+    for a KL penalty; filled in by the learner when it uses one, and replayed with the transition."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

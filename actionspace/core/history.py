@@ -17,3 +17,21 @@ class EvalHistory:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.before = dict(state["before"])
+
+
+class EnvStepCounter:
+    """Environment steps taken so far, checkpointed with the run: learning curves are plotted against it,
+    and a resumed run must continue the count rather than restart it."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def add(self, steps: int) -> int:
+        self.steps += steps
+        return self.steps
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"steps": self.steps}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.steps = int(state["steps"])

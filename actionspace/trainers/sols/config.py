@@ -39,6 +39,9 @@ class SoLSConfig:
     """SoLS: negative-advantage samples count only when |rho - 1| <= clip_eps; PPO: the clip range."""
     value_coef: float = 0.5
     """Weight of the critic's MSE (the paper: 0.5)."""
+    kl_coef: float = 0.0
+    """Weight of KL(pi || pi_start) on the sampled action tokens (0: the paper's loss). A small model
+    fully fine-tuned needs it: without it, failed episodes' pushes erode the JSON format (docs/sols.md)."""
 
     # Rollouts
     iterations: int = 20
@@ -54,7 +57,10 @@ class SoLSConfig:
 
     # Optimisation
     learning_rate: float = 1e-5
-    """AdamW learning rate (the paper: 1e-5 with LoRA on an 8B model)."""
+    """AdamW learning rate of the language model (the paper: 1e-5 with LoRA on an 8B model)."""
+    value_head_learning_rate: float = 1e-3
+    """AdamW learning rate of the value head, a fresh linear layer: at the LM's rate it barely moves in a
+    run, so V stays near 0.5 and every step of a failed episode, good or bad, gets A = -0.5."""
     minibatch_size: int = 16
     """Transitions per gradient step (the paper: 64)."""
     epochs: int = 1
@@ -84,5 +90,7 @@ class SoLSConfig:
             raise ConfigError("str_samples and eval_every must be >= 0")
         if not 0 < self.clip_eps < 1:
             raise ConfigError(f"clip_eps must be in (0, 1), got {self.clip_eps}")
-        if self.learning_rate <= 0:
-            raise ConfigError(f"learning_rate must be > 0, got {self.learning_rate}")
+        if self.kl_coef < 0:
+            raise ConfigError(f"kl_coef must be >= 0, got {self.kl_coef}")
+        if self.learning_rate <= 0 or self.value_head_learning_rate <= 0:
+            raise ConfigError("learning_rate and value_head_learning_rate must be > 0")

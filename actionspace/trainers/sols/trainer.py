@@ -9,7 +9,10 @@ invalid-action penalty on steps whose output was not an action (`Transition.retu
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +21,18 @@ import torch
 from actionspace.agents.policy import LLMPolicy
 from actionspace.agents.text_policy import TextPolicy
 from actionspace.agents.transition import Transition
-from actionspace.core.history import EvalHistory
+from actionspace.core.history import EnvStepCounter, EvalHistory
 from actionspace.core.models import load_model
 from actionspace.core.registry import TRAINERS
-from actionspace.core.run import Run
+from actionspace.core.run import METRICS_FILE, Run
 from actionspace.envs.episodes import run_episodes
+from actionspace.eval.plots import plot_curves, read_curve
 from actionspace.serving.engine import Engine, SamplingParams
 from actionspace.serving.factory import build_engine, sync_engine
 from actionspace.serving.parity import logprob_parity, parity_warning
 from actionspace.trainers.rollout import collect_transitions
 from actionspace.trainers.sols.config import SoLSConfig
-from actionspace.trainers.sols.losses import LOSSES
+from actionspace.trainers.sols.losses import LOSSES, kl_penalty
 from actionspace.trainers.sols.replay import SuccessfulTransitionReplay
 
 
@@ -53,8 +57,17 @@ class SoLSTrainer:
         self.loss_fn = LOSSES[config.loss]
         self.replay = SuccessfulTransitionReplay(config.str_capacity_per_task)
         self.history = EvalHistory()
-        self.optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.learning_rate)
+        self.env_steps = EnvStepCounter()
+        head = list(policy.value_head.parameters())
+        body = [p for p in policy.parameters() if p.requires_grad and all(p is not h for h in head)]
+        self.optimizer = torch.optim.AdamW(
+            [{"params": body, "lr": config.learning_rate}, {"params": head, "lr": config.value_head_learning_rate}]
+        )
         self._engine: Engine | None = None
+        # The KL penalty's reference is the starting policy: a LoRA model's base (adapters off), else a frozen copy.
+        self._reference: LLMPolicy | None = None
+        if config.kl_coef > 0 and not hasattr(policy.model, "disable_adapter"):
+            self._reference = LLMPolicy(copy.deepcopy(policy.model).requires_grad_(False).eval(), policy.tokenizer)
         self.templates = config.env.template_names()
         self.eval_templates = config.eval_env.template_names()
 
@@ -71,7 +84,7 @@ class SoLSTrainer:
     def train(self) -> dict[str, dict[str, float]]:
         run, config = self.run, self.config
         self.policy, self.optimizer = run.prepare(self.policy, self.optimizer)
-        run.register_for_checkpointing(self.replay, self.history)
+        run.register_for_checkpointing(self.replay, self.history, self.env_steps)
         if run.restore() == 0:
             self.history.before = self.evaluate()
             run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
@@ -84,6 +97,8 @@ class SoLSTrainer:
                 for episode in episodes:
                     self.replay.add_episode(episode)
             parity = self._parity([t for episode in episodes for t in episode])
+            if config.kl_coef > 0:
+                self._add_reference_logprobs(batch)
             metrics = self._update(batch, iteration)
             learner: Any = run.unwrap(self.policy)
             metrics |= sync_engine(self.engine, learner.model, config.engine)
@@ -93,6 +108,7 @@ class SoLSTrainer:
         after = self.evaluate()
         run.log({f"eval/{k}": v for k, v in after.items()})
         self.save_pretrained()
+        self.plot_learning_curve()
         return {"before": self.history.before, "after": after}
 
     @property
@@ -126,6 +142,28 @@ class SoLSTrainer:
             self.run.print(warning)
         return metrics
 
+    @contextlib.contextmanager
+    def _reference_policy(self) -> Iterator[LLMPolicy]:
+        learner: Any = self.run.unwrap(self.policy)
+        if self._reference is not None:
+            self._reference.to(next(learner.parameters()).device)
+            yield self._reference
+        else:
+            with learner.model.disable_adapter():
+                yield learner
+
+    @torch.no_grad()
+    def _add_reference_logprobs(self, batch: list[Transition]) -> None:
+        """Scores the actions that lack them under the reference policy, once: replayed transitions keep theirs."""
+        missing = [t for t in batch if t.reference_token_logprobs is None]
+        size = self.config.minibatch_size
+        with self._reference_policy() as reference:
+            for start in range(0, len(missing), size):
+                chosen = missing[start : start + size]
+                scores = reference.score([t.prompt for t in chosen], [t.action_token_ids for t in chosen])
+                for transition, logprobs in zip(chosen, scores.action_token_logprobs(), strict=True):
+                    transition.reference_token_logprobs = logprobs
+
     def _collect(self, iteration: int) -> tuple[list[list[Transition]], dict[str, float]]:
         rng = random.Random(f"rollout/{self.run.process_seed}/{iteration}")
         jobs = [(rng.choice(self.templates), rng.randrange(2**31)) for _ in range(self.config.episodes_per_iteration)]
@@ -137,6 +175,7 @@ class SoLSTrainer:
         )
         steps = sum(e.steps for e in episodes)
         return transitions, {
+            "rollout/env_steps": float(self.env_steps.add(steps)),
             "rollout/success_rate": sum(e.success for e in episodes) / len(episodes),
             "rollout/ep_len_mean": steps / len(episodes),
             "rollout/invalid_rate": sum(e.invalid_actions for e in episodes) / max(steps, 1),
@@ -162,6 +201,14 @@ class SoLSTrainer:
                     clip_eps=config.clip_eps,
                     value_coef=config.value_coef,
                 )
+                if config.kl_coef > 0:
+                    reference = torch.zeros_like(scores.token_logprobs)
+                    reference[scores.action_mask] = torch.tensor(
+                        [x for t in chosen for x in t.reference_token_logprobs or []], device=device
+                    )
+                    kl = kl_penalty(scores.token_logprobs, reference, scores.action_mask)
+                    output.loss = output.loss + config.kl_coef * kl
+                    output.diagnostics["kl"] = kl.detach()
                 if not run.finite_everywhere(output.loss):
                     run.print(f"warning: non-finite loss in iteration {iteration}; skipping the minibatch")
                     self.optimizer.zero_grad(set_to_none=True)
@@ -206,6 +253,20 @@ class SoLSTrainer:
             }
         self.run.accelerator.wait_for_everyone()
         return metrics
+
+    def plot_learning_curve(self) -> None:
+        """``learning_curve.png`` in the run directory: greedy evaluation success (with its interval) and
+        rollout success, against environment steps."""
+        if self.run.is_main:
+            metrics = self.run.output_dir / METRICS_FILE
+            curves = {
+                "greedy eval success": read_curve(metrics, "eval/success_rate"),
+                "rollout success (sampled)": read_curve(metrics, "rollout/success_rate"),
+            }
+            title = f"{self.config.loss}{' + STR' if self.config.use_str else ''} on {self.config.eval_env.describe()}"
+            plot_curves(
+                curves, self.run.output_dir / "learning_curve.png", xlabel="env steps", ylabel="success", title=title
+            )
 
     def save_pretrained(self) -> None:
         """The language model and tokenizer to ``<run dir>/model``, the value head beside them."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
 import torch
 
 from actionspace.agents.transition import Transition
@@ -136,3 +137,47 @@ def test_a_nan_loss_is_reported_and_its_step_skipped(tmp_path, capsys):
     assert second["train/updates"] >= 1 and second["train/skipped_nonfinite"] == 0
     assert any(not torch.equal(before[n], after[n]) for n in before)
     assert all(torch.isfinite(p).all() for p in after.values())
+
+
+def test_kl_penalty_scores_the_reference_once_and_keeps_it_frozen(tmp_path):
+    config = tiny_config(tmp_path, kl_coef=0.5, iterations=2)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = SoLSTrainer.from_config(config, run)
+        start = {name: p.detach().clone() for name, p in trainer.policy.model.named_parameters()}
+        batches = []
+        update = trainer._update
+
+        def keep_batch(batch, iteration):
+            batches.append(batch)
+            return update(batch, iteration)
+
+        trainer._update = keep_batch
+        trainer.train()
+        reference = dict(trainer._reference.model.named_parameters())
+        # The reference is the starting policy and never trains, while the policy moved.
+        assert all(torch.equal(start[name], reference[name]) for name in start)
+        assert any(not torch.equal(start[name], p) for name, p in run.unwrap(trainer.policy).model.named_parameters())
+        # Every action carries one reference log-prob per token, equal to the starting policy's own score.
+        first = batches[0]
+        assert all(len(t.reference_token_logprobs) == len(t.action_token_ids) for t in first)
+        rescored = trainer._reference.score([t.prompt for t in first[:3]], [t.action_token_ids for t in first[:3]])
+        for transition, expected in zip(first[:3], rescored.action_token_logprobs(), strict=True):
+            assert transition.reference_token_logprobs == pytest.approx(expected, abs=1e-5)
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    kls = [r["train/kl"] for r in records if "train/kl" in r]
+    assert len(kls) == 2 and all(kl >= 0 for kl in kls) and kls[-1] > 0
+
+
+def test_learning_curve_png_is_written_against_env_steps(tmp_path):
+    from actionspace.eval.plots import read_curve
+
+    config = tiny_config(tmp_path, iterations=2, eval_every=1)
+    with Run(config.run, config_to_save=config) as run:
+        SoLSTrainer.from_config(config, run).train()
+    assert (tmp_path / "learning_curve.png").stat().st_size > 1000
+    xs, ys, low, high = read_curve(tmp_path / "metrics.jsonl", "eval/success_rate")
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    env_steps = [r["rollout/env_steps"] for r in records if "rollout/env_steps" in r]
+    # before training at 0, after iteration 1 and at the end (after iteration 2), each at the steps taken so far
+    assert xs == [0.0, env_steps[0], env_steps[1]] and len(ys) == 3
+    assert env_steps[1] > env_steps[0] > 0 and all(lo <= y <= hi for lo, y, hi in zip(low, ys, high, strict=True))

@@ -1,5 +1,5 @@
-"""Helpers for the control benchmarks: run one recipe (with overrides) in a worker process, read its
-learning curve back from metrics.jsonl, and summarise seeds with a t-interval."""
+"""Helpers for the result-table benchmarks (control and LLM agents alike): run one recipe (with overrides)
+in a worker process, read its learning curve back from metrics.jsonl, and summarise seeds with a t-interval."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def run_recipe(config_path: str, overrides: list[str], probe: Callable[[Any], dict] | None = None) -> dict[str, Any]:
     """Trains ``config_path`` in this process with one torch thread; returns final eval metrics, the
-    metrics.jsonl records (the learning curve), and whatever ``probe(trainer)`` adds."""
+    metrics.jsonl records (the learning curve), the run directory, and whatever ``probe(trainer)`` adds.
+    Runs go under a temporary root unless the overrides set ``run.dir`` or ``run.root``."""
     import torch
 
     torch.set_num_threads(1)
@@ -25,16 +26,18 @@ def run_recipe(config_path: str, overrides: list[str], probe: Callable[[Any], di
     from actionspace.core.run import Run
 
     _load_layers()
-    root = tempfile.mkdtemp(prefix="bench-")
+    placed = any(o.startswith(("run.dir=", "run.root=")) for o in overrides)
+    where = [] if placed else [f"run.root={tempfile.mkdtemp(prefix='bench-')}"]
     trainer_class, config, _ = load_train_config(
-        str(REPO / config_path), overrides + [f"run.root={root}", "run.progress=false", "run.use_tensorboard=false"]
+        str(REPO / config_path), overrides + where + ["run.progress=false", "run.use_tensorboard=false"]
     )
     with Run(config.run) as run:
         trainer = trainer_class.from_config(config, run)
         results = trainer.train()
         extra = probe(trainer) if probe is not None else {}
         records = [json.loads(line) for line in (run.output_dir / "metrics.jsonl").read_text().splitlines() if line]
-    return {"after": results["after"], "before": results["before"], "records": records} | extra
+    output = {"after": results["after"], "before": results["before"], "records": records}
+    return output | {"run_dir": str(run.output_dir)} | extra
 
 
 def run_all(

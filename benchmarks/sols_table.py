@@ -1,0 +1,155 @@
+"""The SoLS paper's comparison on simphone: SFT on a few oracle demos, then each RL method from that same
+SFT policy for the same number of iterations (the same episodes), over several seeds. Prints the table
+beside the paper's numbers, writes a PNG of greedy success vs env steps and a JSON.
+
+    python benchmarks/sols_table.py                    # 3 seeds, the budget recorded in docs/sols.md
+    python benchmarks/sols_table.py --methods sols_str sols ppo a2c_str filtered_str
+    python benchmarks/sols_table.py --quick            # 1 seed, a tiny budget (a smoke test)
+    python benchmarks/sols_table.py --from-json benchmarks/results/sols_table.json   # re-render only
+
+Each seed trains its own SFT policy (configs/sft_simphone.yaml, run.seed=seed); every method of that seed
+starts from it, so "SFT" is the same policy's score before any RL (the trainers' step-0 evaluation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import write_result  # noqa: E402
+from recipes import default_workers, mean_interval, run_all, save_figure  # noqa: E402
+
+# name -> (label, overrides); the paper's rows (arXiv 2509.01720, 80 AndroidWorld tasks, success %).
+METHODS = {
+    "sols_str": ("SoLS + STR", ["loss=sols", "use_str=true"]),
+    "sols": ("SoLS", ["loss=sols", "use_str=false"]),
+    "ppo": ("PPO", ["loss=ppo", "use_str=false"]),
+    "a2c_str": ("A2C + STR", ["loss=a2c", "use_str=true"]),
+    "filtered_str": ("DigiRL-like filtered + STR", ["loss=filtered", "use_str=true"]),
+}
+PAPER = {"sols_str": 51.3, "sols": None, "ppo": 28.3, "a2c_str": 32.1, "filtered_str": 38.8, "sft": 22.1}
+SUCCESS = "eval/success_rate"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--methods", nargs="+", default=["sols_str", "sols", "ppo"], choices=sorted(METHODS))
+    parser.add_argument("--iterations", type=int, default=None, help="RL iterations (default: the recipe's)")
+    parser.add_argument("--eval-episodes", type=int, default=10, help="greedy episodes per test template")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--from-json", type=Path, help="re-render the table and PNG from a saved result, no training")
+    args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        return report(saved["summary"], saved["args"])
+    if args.quick:
+        args.seeds, args.iterations, args.eval_episodes = 1, 2, 2
+
+    root = Path(tempfile.mkdtemp(prefix="sols-table-"))
+    sft_overrides = ["max_steps=10", "data.num_train=16", "data.num_test=4"] if args.quick else []
+    sft_jobs = [
+        (f"sft/{seed}", "configs/sft_simphone.yaml", [f"run.seed={seed}", f"run.dir={root}/sft{seed}", *sft_overrides])
+        for seed in range(args.seeds)
+    ]
+    sft = run_all(sft_jobs, args.workers)
+    rl_common = [f"eval_episodes_per_template={args.eval_episodes}"]
+    if args.iterations is not None:
+        rl_common.append(f"iterations={args.iterations}")
+    if args.quick:
+        rl_common += ["episodes_per_iteration=4", "eval_every=1"]
+    sft_models = {seed: f"{sft[f'sft/{seed}'][0]['run_dir']}/model" for seed in range(args.seeds)}
+    jobs = [
+        (
+            f"{method}/{seed}",
+            "configs/sols_simphone.yaml",
+            [f"run.seed={seed}", f"model.path={sft_models[seed]}", *METHODS[method][1], *rl_common],
+        )
+        for seed in range(args.seeds)
+        for method in args.methods
+    ]
+    results = run_all(jobs, args.workers)
+    summary: dict = {"methods": {}, "sft": []}
+    for method in args.methods:
+        runs = [results[f"{method}/{seed}"][0] for seed in range(args.seeds)]
+        summary["methods"][method] = {
+            "final": [r["after"]["success_rate"] for r in runs],
+            "env_steps": [_last(r["records"], "rollout/env_steps") for r in runs],
+            "curves": [_eval_curve(r["records"]) for r in runs],
+        }
+    first = args.methods[0]
+    summary["sft"] = [results[f"{first}/{seed}"][0]["before"]["success_rate"] for seed in range(args.seeds)]
+    report(summary, vars(args))
+    write_result("sols_table", {"args": vars(args), "summary": summary})
+
+
+def _last(records: list[dict], key: str) -> float:
+    return next(float(r[key]) for r in reversed(records) if key in r)
+
+
+def _eval_curve(records: list[dict]) -> tuple[list[float], list[float]]:
+    """Greedy success against the env steps taken before it was measured (0 for the step-0 evaluation)."""
+    xs, ys, steps = [], [], 0.0
+    for record in records:
+        steps = float(record.get("rollout/env_steps", steps))
+        if SUCCESS in record:
+            xs.append(steps)
+            ys.append(float(record[SUCCESS]))
+    return xs, ys
+
+
+def report(summary: dict, args: dict) -> None:
+    seeds = len(summary["sft"])
+    print(
+        f"\n**SoLS paper's comparison on simphone test tasks: greedy success, mean and 95% t-interval over {seeds} "
+        f"seeds, {args['eval_episodes']} episodes per template per seed**\n"
+    )
+    print("| method | ours: success | ours: env steps | paper (AndroidWorld, %) |")
+    print("|---|---|---|---|")
+    rows = [("sft", "SFT (the starting policy)", summary["sft"], None)]
+    rows += [(m, METHODS[m][0], s["final"], s["env_steps"]) for m, s in summary["methods"].items()]
+    for method, label, finals, env_steps in rows:
+        mean, half = mean_interval(finals)
+        steps = f"{sum(env_steps) / len(env_steps):,.0f}" if env_steps else "0"
+        paper = PAPER.get(method)
+        print(f"| {label} | {mean:.3f} ± {half:.3f} | {steps} | {paper if paper is not None else '—'} |")
+    print("\nper seed:")
+    print(f"  SFT: {', '.join(f'{v:.3f}' for v in summary['sft'])}")
+    for method, stats in summary["methods"].items():
+        print(f"  {METHODS[method][0]}: {', '.join(f'{v:.3f}' for v in stats['final'])}")
+    print(f"\nPNG: {plot(summary)}")
+
+
+def plot(summary: dict) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6.5, 4))
+    for method, stats in summary["methods"].items():
+        curves = stats["curves"]
+        points = min(len(y) for _, y in curves)
+        xs = [sum(c[0][i] for c in curves) / len(curves) for i in range(points)]
+        series = [[c[1][i] for c in curves] for i in range(points)]
+        means = [mean_interval(values) for values in series]
+        (line,) = axes.plot(xs, [m for m, _ in means], marker="o", label=METHODS[method][0])
+        if len(curves) > 1:
+            axes.fill_between(
+                xs, [m - h for m, h in means], [m + h for m, h in means], color=line.get_color(), alpha=0.15
+            )
+    axes.set_xlabel("env steps (mean over seeds)")
+    axes.set_ylabel("greedy success on simphone test tasks")
+    axes.set_ylim(-0.02, 1.02)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return save_figure(figure, "sols_table")
+
+
+if __name__ == "__main__":
+    main()
