@@ -42,8 +42,9 @@ $(STAMP): pyproject.toml constraints.txt $(VLLM_REQUIREMENTS)
 apt:
 	@bash scripts/install_apt.sh $(APT_PACKAGES)
 
+# The embedded default: SFT of the tiny model on a few simphone demos, then SoLS + STR (scripts/default_run.py).
 run: install
-	$(PY) -m actionspace train configs/sft_phone_commands.yaml
+	$(PY) scripts/default_run.py
 
 test: install
 	$(PY) -m pytest -q

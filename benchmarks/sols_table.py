@@ -52,7 +52,7 @@ def main() -> None:
         args.seeds, args.iterations, args.eval_episodes = 1, 2, 2
 
     root = Path(tempfile.mkdtemp(prefix="sols-table-"))
-    sft_overrides = ["max_steps=10", "data.num_train=16", "data.num_test=4"] if args.quick else []
+    sft_overrides = ["max_steps=10", "warmup_steps=0", "data.num_train=16", "data.num_test=4"] if args.quick else []
     sft_jobs = [
         (f"sft/{seed}", "configs/sft_simphone.yaml", [f"run.seed={seed}", f"run.dir={root}/sft{seed}", *sft_overrides])
         for seed in range(args.seeds)

@@ -1,7 +1,7 @@
 """The embedded default, end to end (`make run`): the tiny model, SFT on a few oracle demonstrations, then
 SoLS + STR on the simulated phone, evaluated greedily on held-out test tasks before and after RL.
 
-    python scripts/default_run.py [--root runs/default]
+    python scripts/default_run.py [--root runs/default] [--sft KEY=VALUE ...] [--sols KEY=VALUE ...]
 
 It runs the two recipes a user would run by hand,
     actionspace train configs/sft_simphone.yaml
@@ -25,16 +25,19 @@ from actionspace.eval.report import format_table
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", default="runs/default", help="where the two runs go, under a timestamp")
+    parser.add_argument("--sft", nargs="*", default=[], metavar="KEY=VALUE", help="overrides of the SFT recipe")
+    parser.add_argument("--sols", nargs="*", default=[], metavar="KEY=VALUE", help="overrides of the SoLS recipe")
     args = parser.parse_args()
     root = Path(args.root) / datetime.now().strftime("%Y%m%d-%H%M%S")
     started = time.perf_counter()
 
     print(f"[1/2] SFT of the tiny model on oracle demonstrations -> {root / 'sft'}", flush=True)
-    if code := actionspace(["train", "configs/sft_simphone.yaml", f"run.dir={root / 'sft'}"]):
+    if code := actionspace(["train", "configs/sft_simphone.yaml", f"run.dir={root / 'sft'}", *args.sft]):
         return code
     print(f"\n[2/2] SoLS + STR on simphone from the SFT policy -> {root / 'sols'}", flush=True)
     if code := actionspace(
         ["train", "configs/sols_simphone.yaml", f"model.path={root / 'sft' / 'model'}", f"run.dir={root / 'sols'}"]
+        + args.sols
     ):
         return code
 

@@ -106,3 +106,20 @@ def _train_command(run_dir: Path, *extra: str) -> list[str]:
 def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
     reference_dir, killed_dir = reference_and_resumed_runs(_train_command, tmp_path, kill_after_step=20)
     assert_same_end(final_state(reference_dir), final_state(killed_dir))
+
+
+def test_data_kwargs_reach_the_data_set_and_bad_ones_fail_before_any_run(tmp_path, capsys):
+    from actionspace.cli import main
+    from actionspace.core.config import ConfigError
+    from actionspace.trainers.sft.config import DataConfig
+
+    demos = from_dict(DataConfig, {"name": "simphone_demos", "kwargs": {"templates": ["WifiOn"]}}).build()
+    goals = {example["messages"][0]["content"].splitlines()[0] for example in demos.examples("train", 12, 0)}
+    assert goals and all(goal.startswith("Goal:") and "Wi-Fi" in goal for goal in goals)
+    with pytest.raises(ConfigError, match="not accepted by data set 'simphone_demos'"):
+        from_dict(DataConfig, {"name": "simphone_demos", "kwargs": {"template": ["WifiOn"]}})
+    with pytest.raises(ConfigError, match="unknown simphone template 'Nope'"):
+        from_dict(DataConfig, {"name": "simphone_demos", "kwargs": {"templates": ["Nope"]}})
+    code = main(["train", "configs/sft_simphone.yaml", f"run.dir={tmp_path / 'run'}", "data.kwargs.templates=[Nope]"])
+    assert code == 2 and "unknown simphone template" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
