@@ -17,7 +17,8 @@ def evaluate_instructions(
     *,
     max_new_tokens: int = 48,
 ) -> dict[str, float]:
-    """Mean of the data set's per-example scores, plus a 95% Wilson interval on ``accuracy``.
+    """Mean of the data set's per-example scores, with a 95% Wilson interval on each score that is 0 or 1
+    per example (accuracy, validity).
 
     Args:
         engine: anything with ``generate(prompts, SamplingParams) -> [Generation]`` (HF, vLLM, a client).
@@ -33,9 +34,12 @@ def evaluate_instructions(
         [render_prompt(e) for e in examples], SamplingParams(max_new_tokens=max_new_tokens, temperature=0.0)
     )
     totals: dict[str, float] = {}
+    binary: dict[str, bool] = {}
     for example, generation in zip(examples, generations, strict=True):
         for name, value in data.score(generation.text, example["messages"][-1]["content"]).items():
             totals[name] = totals.get(name, 0.0) + value
+            binary[name] = binary.get(name, True) and value in (0.0, 1.0)
     metrics = {name: total / len(examples) for name, total in totals.items()}
-    low, high = wilson_interval(totals["accuracy"], len(examples))
-    return metrics | {"accuracy_low": low, "accuracy_high": high, "num_examples": float(len(examples))}
+    for name in [n for n in totals if binary[n]]:
+        metrics[f"{name}_low"], metrics[f"{name}_high"] = wilson_interval(int(totals[name]), len(examples))
+    return metrics | {"num_examples": float(len(examples))}

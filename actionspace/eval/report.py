@@ -35,9 +35,10 @@ def _cell(metrics: dict[str, float], name: str) -> str:
     if name not in metrics:
         return ""
     value = metrics[name]
-    if name == "num_examples" or float(value).is_integer() and abs(value) > 1:
+    has_interval = f"{name}_low" in metrics and f"{name}_high" in metrics
+    if name == "num_examples" or float(value).is_integer() and abs(value) > 1 and not has_interval:
         return f"{value:.0f}"
     text = f"{value:.3f}"
-    if f"{name}_low" in metrics and f"{name}_high" in metrics:
+    if has_interval:
         text += f" [{metrics[name + '_low']:.3f}, {metrics[name + '_high']:.3f}]"
     return text

@@ -14,43 +14,31 @@ evaluation) and an environment without task splits (android, miniwob) ignores it
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
-
-import gymnasium as gym
 
 import actionspace.envs.gui.android  # noqa: F401  (registers "android")
 import actionspace.envs.gui.simphone  # noqa: F401  (registers "simphone")
-from actionspace.core.config import ConfigError, from_dict
+from actionspace.core.config import ConfigError
 from actionspace.core.registry import ENVS
+from actionspace.envs.config import NamedEnvConfig
 
 
 @dataclass(kw_only=True)
-class GUIEnvConfig:
+class GUIEnvConfig(NamedEnvConfig):
     name: str = "simphone"
     """A registered GUI environment: simphone, android, miniwob."""
     split: Literal["train", "test"] = "train"
     """Which of the environment's task splits episodes come from (environments without splits ignore it)."""
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    """That environment's config (see its class, e.g. `SimPhoneConfig`); omitted keys take its defaults."""
 
-    def __post_init__(self) -> None:
-        self.env_config()
-
-    def env_config(self) -> Any:
-        env_class = ENVS.get(self.name)
-        config_class = getattr(env_class, "config_class", None)
-        if config_class is None:
-            raise ConfigError(f"env {self.name!r} is not a GUI environment with a config class")
+    def _options(self) -> dict[str, Any]:
         if "split" in self.kwargs:
             raise ConfigError("give the split as env.split, not inside env.kwargs")
-        kwargs = dict(self.kwargs)
-        if "split" in {f.name for f in dataclasses.fields(config_class)}:
-            kwargs["split"] = self.split
-        return from_dict(config_class, kwargs, prefix=f"env.kwargs ({self.name}).")
-
-    def make(self) -> gym.Env:
-        return ENVS.get(self.name)(self.env_config())
+        options = dict(self.kwargs)
+        config_class = getattr(ENVS.get(self.name), "config_class", None)
+        if config_class is not None and "split" in {f.name for f in dataclasses.fields(config_class)}:
+            options["split"] = self.split
+        return options
 
     def template_names(self) -> list[str]:
         """The task templates episodes are drawn from (an env without templates is one task: its name)."""

@@ -4,6 +4,7 @@ Importing this package registers them: ``twenty_questions`` (100 objects), ``gue
 ``bargaining`` and ``negotiation``.
 """
 
+from actionspace.envs.language import demos  # noqa: F401  (registers the language_game_demos data set)
 from actionspace.envs.language.bargaining import BargainingConfig, BargainingGame
 from actionspace.envs.language.base import LanguageGame, LLMCounterpart, Move, Turn
 from actionspace.envs.language.guess_my_city import GuessMyCityConfig, GuessMyCityGame

@@ -1,7 +1,8 @@
 """ARIA: intention-space reward aggregation for language agents (arXiv 2506.00539).
 
-So far: the intention space (`intention.py`: clustering, aggregated reward, SplitScore) and the sentence
-embedder (`embedding.py`). The games and trainers are the rest of the ARIA issue.
+The intention space (`intention.py`: clustering, aggregated reward, SplitScore), the sentence embedder
+(`embedding.py`), self-play data (`rollout.py`), the loss (`losses.py`) and the offline trainer with its
+baselines (`trainer.py`, ``trainer: aria``). Online ARIA (a learned reward model) is not built yet.
 """
 
 from actionspace.trainers.aria.intention import IntentionTree, aggregate_rewards, choose_k, split_scores

@@ -1,0 +1,93 @@
+"""Configuration of ARIA (offline, self-play) and of the baselines that share its data path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import actionspace.envs.language  # noqa: F401  (registers the games)
+from actionspace.core.config import ConfigError
+from actionspace.core.models import ModelConfig
+from actionspace.core.run import RunConfig
+from actionspace.envs.config import NamedEnvConfig
+from actionspace.trainers.aria.intention import Linkage
+
+
+@dataclass(kw_only=True)
+class ARIAConfig:
+    run: RunConfig = field(default_factory=lambda: RunConfig(name="aria", save_every=1, log_every=1))
+    """Output directory, seed, checkpointing and logging (a step is one self-play iteration)."""
+    model: ModelConfig = field(default_factory=ModelConfig)
+    """The policy: typically SFT'd on the scripted player's games (data.name=language_game_demos)."""
+    game: NamedEnvConfig = field(default_factory=lambda: NamedEnvConfig(name="bargaining"))
+    """The language game: twenty_questions, guess_my_city, bargaining or negotiation, with its options."""
+
+    # Algorithm (arXiv 2506.00539)
+    advantage: Literal["aria", "reinforce", "filtered_bc"] = "aria"
+    """aria: REINFORCE with the intention-aggregated reward R~; reinforce: with the raw discounted return;
+    filtered_bc: behaviour cloning of the best ``filter_top`` fraction of games (the paper's baselines)."""
+    gamma: float = 0.95
+    """Discount from a move to the game's end reward."""
+    linkage: Linkage = "average"
+    """Agglomerative linkage: average (the paper) or ward (its code)."""
+    metric: str = "euclidean"
+    """Distance between sentence embeddings (ward needs euclidean)."""
+    split_epsilon: float = 0.01
+    """SplitScore threshold for choosing k."""
+    split_tau: int = 10
+    """SplitScore window: k is chosen when it and the next tau scores are below epsilon."""
+    k_max: int = 120
+    """Largest k scored."""
+    filter_top: float = 0.3
+    """filtered_bc: the fraction of games (by reward) imitated."""
+    sft_coef: float = 0.5
+    """Weight of a behaviour-cloning term on the same moves (the paper's code: 0.5); 0: pure REINFORCE."""
+
+    # Self-play
+    iterations: int = 3
+    """Collect-then-update iterations (the paper: 3)."""
+    games_per_iteration: int = 256
+    """Self-play games per iteration (the paper: 1000)."""
+    num_envs: int = 16
+    """Games played concurrently."""
+    temperature: float = 1.0
+    """Sampling temperature of self-play."""
+    max_new_tokens: int = 32
+    """Longest message in tokens."""
+
+    # Optimisation
+    learning_rate: float = 1e-4
+    """AdamW learning rate (the paper: 2e-5 with LoRA r8 on an 8B model)."""
+    minibatch_size: int = 32
+    """Moves per gradient step."""
+    epochs: int = 1
+    """Passes over each iteration's moves."""
+    max_grad_norm: float = 1.0
+    """Gradient clipping norm (0: off)."""
+
+    # Evaluation
+    eval_games: int = 64
+    """Games played for each evaluation (held-out seeds), at ``eval_temperature``."""
+    eval_temperature: float = 0.0
+    """0: greedy."""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "iterations",
+            "games_per_iteration",
+            "num_envs",
+            "minibatch_size",
+            "epochs",
+            "eval_games",
+            "k_max",
+        ):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not 0 < self.gamma <= 1:
+            raise ConfigError(f"gamma must be in (0, 1], got {self.gamma}")
+        if not 0 < self.filter_top <= 1:
+            raise ConfigError(f"filter_top must be in (0, 1], got {self.filter_top}")
+        if self.linkage == "ward" and self.metric != "euclidean":
+            raise ConfigError("ward linkage needs metric=euclidean")
+        if self.learning_rate <= 0 or self.sft_coef < 0 or self.split_epsilon <= 0 or self.split_tau < 0:
+            raise ConfigError("learning_rate and split_epsilon must be > 0; sft_coef and split_tau >= 0")

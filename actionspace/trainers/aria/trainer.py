@@ -1,0 +1,217 @@
+"""ARIA (offline) and its baselines: self-play games with the current policy, then REINFORCE on them.
+
+One `Run` step is one iteration: ``games_per_iteration`` games played by the policy (sampled at
+``temperature``) against the game's counterpart; every move becomes a sample with its transcript and its
+discounted return; the advantage chosen by ``advantage`` is computed over the whole batch (ARIA: embed
+moves and transcripts, cluster, pick k by SplitScore, aggregate); then `losses.reinforce_loss` is
+minimised over minibatches. Returns are divided by the batch's largest |return| so that SplitScore's
+epsilon and the learning rate mean the same in every game (surplus in dollars, points, or win/loss).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import torch
+
+from actionspace.agents.policy import LLMPolicy
+from actionspace.agents.text_policy import TextPolicy, render_prompt
+from actionspace.core.history import EvalHistory
+from actionspace.core.models import load_model
+from actionspace.core.registry import TRAINERS
+from actionspace.core.run import Run
+from actionspace.serving.engine import SamplingParams
+from actionspace.serving.hf import HFEngine
+from actionspace.trainers.aria.config import ARIAConfig
+from actionspace.trainers.aria.intention import IntentionTree, aggregate_rewards, choose_k, split_scores
+from actionspace.trainers.aria.losses import reinforce_loss
+from actionspace.trainers.aria.rollout import GameSample, collect_games
+
+EVAL_SEED_OFFSET = 1_000_000  # evaluation games never share a seed with self-play games
+
+
+@TRAINERS.register("aria")
+class ARIATrainer:
+    """Args:
+    config: the ARIA config.
+    run: the run owning the accelerator, checkpoints and logging.
+    policy: the LLM policy (its value head is unused: ARIA has no critic).
+    """
+
+    config_class = ARIAConfig
+
+    @property
+    def results_title(self) -> str:
+        return f"{self.config.game.name}: mean reward and win rate over {self.config.eval_games} held-out games"
+
+    def __init__(self, config: ARIAConfig, run: Run, *, policy: LLMPolicy) -> None:
+        self.config = config
+        self.run = run
+        self.policy = policy
+        policy.value_head.requires_grad_(False)
+        self.history = EvalHistory()
+        self.optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.learning_rate)
+        self._embedder: Any = None
+
+    @classmethod
+    def from_config(cls, config: ARIAConfig, run: Run) -> ARIATrainer:
+        model, tokenizer = load_model(config.model)
+        return cls(config, run, policy=LLMPolicy(model, tokenizer))
+
+    # ----------------------------------------------------------------------------------------------
+    def train(self) -> dict[str, dict[str, float]]:
+        run, config = self.run, self.config
+        self.policy, self.optimizer = run.prepare(self.policy, self.optimizer)
+        run.register_for_checkpointing(self.history)
+        if run.restore() == 0:
+            self.history.before = self.evaluate()
+            run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
+        for iteration in run.steps(config.iterations):
+            samples, rollout_metrics = self._self_play(iteration)
+            advantages, advantage_metrics = self.advantages(samples)
+            metrics = self._update(samples, advantages, iteration)
+            run.log(rollout_metrics | advantage_metrics | metrics)
+        after = self.evaluate()
+        run.log({f"eval/{k}": v for k, v in after.items()})
+        self.save_pretrained()
+        return {"before": self.history.before, "after": after}
+
+    def _text_policy(self, temperature: float) -> TextPolicy:
+        learner: Any = self.run.unwrap(self.policy)
+        sampling = SamplingParams(max_new_tokens=self.config.max_new_tokens, temperature=temperature)
+        return TextPolicy(
+            HFEngine(learner.model, learner.tokenizer), learner.tokenizer, sampling=sampling, render=render_prompt
+        )
+
+    def _self_play(self, iteration: int) -> tuple[list[GameSample], dict[str, float]]:
+        rng = random.Random(f"selfplay/{self.run.process_seed}/{iteration}")
+        seeds = [rng.randrange(EVAL_SEED_OFFSET) for _ in range(self.config.games_per_iteration)]
+        games, episodes = collect_games(
+            lambda _: self.config.game.make(),
+            self._text_policy(self.config.temperature),
+            self.config.game.name,
+            seeds,
+            num_envs=self.config.num_envs,
+            gamma=self.config.gamma,
+        )
+        rewards = [game[-1].transition.reward for game in games]
+        steps = sum(e.steps for e in episodes)
+        samples = [sample for game in games for sample in game]
+        return samples, {
+            "rollout/reward_mean": float(np.mean(rewards)),
+            "rollout/win_rate": sum(e.success for e in episodes) / len(episodes),
+            "rollout/invalid_rate": sum(e.invalid_actions for e in episodes) / max(steps, 1),
+            "rollout/moves": float(len(samples)),
+        }
+
+    # ----------------------------------------------------------------------------------------------
+    def advantages(self, samples: list[GameSample]) -> tuple[np.ndarray, dict[str, float]]:
+        """The per-move advantage of the configured method (NaN marks a move filtered_bc leaves out)."""
+        returns = np.array([s.transition.return_ for s in samples], dtype=np.float64)
+        returns = returns / max(float(np.abs(returns).max()), 1e-12)
+        if self.config.advantage == "reinforce":
+            return returns, {}
+        if self.config.advantage == "filtered_bc":
+            by_game: dict[str, float] = {}
+            for sample, value in zip(samples, returns, strict=True):
+                by_game.setdefault(sample.transition.episode_id, value)  # the first move carries gamma^(T-1) R
+            finals = {g: [s.transition.reward for s in samples if s.transition.episode_id == g][-1] for g in by_game}
+            threshold = np.quantile(list(finals.values()), 1 - self.config.filter_top)
+            keep = np.array([finals[s.transition.episode_id] >= threshold for s in samples])
+            return np.where(keep, 1.0, np.nan), {"train/kept_frac": float(keep.mean())}
+        return self._aggregated(samples, returns)
+
+    def _aggregated(self, samples: list[GameSample], returns: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+        config = self.config
+        if self._embedder is None:
+            from actionspace.trainers.aria.embedding import SentenceEmbedder
+
+            self._embedder = SentenceEmbedder()
+        trees = [
+            IntentionTree.build(self._embedder.encode(texts), method=config.linkage, metric=config.metric)
+            for texts in ([s.history for s in samples], [s.transition.action_text for s in samples])
+        ]
+        histories, actions = trees
+        k_max = max(1, min(config.k_max, actions.num_leaves - 1, histories.num_leaves - 1))
+        scores = split_scores(histories, actions, returns, k_max)
+        k = choose_k(scores, epsilon=config.split_epsilon, tau=config.split_tau)
+        aggregated = aggregate_rewards(histories.cut(k), actions.cut(k), returns)
+        return aggregated, {"train/k": float(k), "train/distinct_moves": float(actions.num_leaves)}
+
+    def _update(self, samples: list[GameSample], advantages: np.ndarray, iteration: int) -> dict[str, float]:
+        config, run = self.config, self.run
+        order = [i for i in range(len(samples)) if not np.isnan(advantages[i])]
+        totals: dict[str, float] = {}
+        updates = 0
+        self.policy.train()
+        for epoch in range(config.epochs):
+            random.Random(f"minibatches/{run.config.seed}/{iteration}/{epoch}").shuffle(order)
+            for start in range(0, len(order), config.minibatch_size):
+                chosen = order[start : start + config.minibatch_size]
+                moves = [samples[i].transition for i in chosen]
+                scores = self.policy([t.prompt for t in moves], [t.action_token_ids for t in moves])
+                device = scores.logprobs.device
+                output = reinforce_loss(
+                    scores.logprobs,
+                    torch.tensor(advantages[chosen], dtype=torch.float32, device=device),
+                    scores.num_tokens.to(scores.logprobs.dtype),
+                    sft_coef=config.sft_coef,
+                )
+                if not run.finite_everywhere(output.loss):
+                    run.print(f"warning: non-finite loss in iteration {iteration}; skipping the minibatch")
+                    self.optimizer.zero_grad(set_to_none=True)
+                    totals["train/skipped_nonfinite"] = totals.get("train/skipped_nonfinite", 0.0) + 1
+                    continue
+                run.accelerator.backward(output.loss)
+                if config.max_grad_norm > 0:
+                    run.accelerator.clip_grad_norm_(self.policy.parameters(), config.max_grad_norm)
+                self.optimizer.step()
+                self.optimizer.zero_grad(set_to_none=True)
+                updates += 1
+                for name, value in {"loss": output.loss.detach(), **output.diagnostics}.items():
+                    totals[f"train/{name}"] = totals.get(f"train/{name}", 0.0) + float(value)
+        skipped = totals.pop("train/skipped_nonfinite", 0.0)
+        return {k: v / max(updates, 1) for k, v in totals.items()} | {
+            "train/updates": float(updates),
+            "train/skipped_nonfinite": skipped,
+        }
+
+    # ----------------------------------------------------------------------------------------------
+    def evaluate(self) -> dict[str, float]:
+        """Held-out games (main process): mean reward with a 95% interval, win rate, invalid-move rate."""
+        metrics: dict[str, float] = {}
+        if self.run.is_main:
+            name = self.config.game.name
+            jobs = [(name, EVAL_SEED_OFFSET + i) for i in range(self.config.eval_games)]
+            recorder_games, episodes = collect_games(
+                lambda _: self.config.game.make(),
+                self._text_policy(self.config.eval_temperature),
+                name,
+                [seed for _, seed in jobs],
+                num_envs=self.config.num_envs,
+            )
+            rewards = np.array([game[-1].transition.reward for game in recorder_games])
+            half = 1.96 * rewards.std(ddof=1) / np.sqrt(len(rewards)) if len(rewards) > 1 else float("nan")
+            steps = sum(e.steps for e in episodes)
+            metrics = {
+                "reward": float(rewards.mean()),
+                "reward_low": float(rewards.mean() - half),
+                "reward_high": float(rewards.mean() + half),
+                "win_rate": sum(e.success for e in episodes) / len(episodes),
+                "invalid_rate": sum(e.invalid_actions for e in episodes) / max(steps, 1),
+                "games": float(len(episodes)),
+            }
+        self.run.accelerator.wait_for_everyone()
+        return metrics
+
+    def save_pretrained(self) -> None:
+        """The language model and tokenizer to ``<run dir>/model``."""
+        if self.run.is_main:
+            learner: Any = self.run.unwrap(self.policy)
+            target = self.run.output_dir / "model"
+            model = learner.model.merge_and_unload() if hasattr(learner.model, "merge_and_unload") else learner.model
+            model.save_pretrained(target)
+            learner.tokenizer.save_pretrained(target)
+        self.run.accelerator.wait_for_everyone()

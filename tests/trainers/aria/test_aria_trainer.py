@@ -1,0 +1,110 @@
+"""ARIA's trainer: the loss by hand, each advantage on hand-made games, and a run end to end on the tiny model.
+
+(That ARIA beats REINFORCE is benchmarks/aria_table.py's question, not a unit test's.)"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from actionspace.agents.transition import Transition
+from actionspace.cli import main
+from actionspace.core.config import from_dict
+from actionspace.trainers.aria.config import ARIAConfig
+from actionspace.trainers.aria.losses import reinforce_loss
+from actionspace.trainers.aria.rollout import GameSample
+from actionspace.trainers.aria.trainer import ARIATrainer
+
+
+def test_reinforce_loss_matches_hand_computation():
+    # log pi = [-1, -2, -4] over [1, 2, 4] tokens; A = [1, -0.5, 0.25]
+    # policy = -mean(A * log pi) = -(-1 + 1 - 1) / 3 = 1/3
+    # bc = -mean(log pi / tokens) = -(-1 - 1 - 1) / 3 = 1 ; loss = 1/3 + 0.5 * 1
+    logprobs = torch.tensor([-1.0, -2.0, -4.0], requires_grad=True)
+    output = reinforce_loss(logprobs, torch.tensor([1.0, -0.5, 0.25]), torch.tensor([1.0, 2.0, 4.0]), sft_coef=0.5)
+    assert output.diagnostics["policy_loss"].item() == pytest.approx(1 / 3)
+    assert output.diagnostics["bc_loss"].item() == pytest.approx(1.0)
+    assert output.loss.item() == pytest.approx(1 / 3 + 0.5)
+    output.loss.backward()
+    # d/d log pi_i = (-A_i - 0.5 / tokens_i) / 3
+    assert torch.allclose(logprobs.grad, torch.tensor([-1.5, 0.25, -0.375]) / 3)
+    with pytest.raises(ValueError, match="expected"):
+        reinforce_loss(logprobs, torch.zeros(2), torch.ones(3))
+
+
+def _samples(games: dict[str, list[float]], final: dict[str, float]) -> list[GameSample]:
+    """Moves with the given returns; each game's last move carries its final reward."""
+    samples = []
+    for game, returns in games.items():
+        for step, value in enumerate(returns):
+            reward = final[game] if step == len(returns) - 1 else 0.0
+            transition = Transition(game, game, step, "p", f"move {game}{step}", None, reward, False, False, 0.0)
+            transition.return_ = value
+            samples.append(GameSample(transition, f"history {game}{step}"))
+    return samples
+
+
+def _trainer(tmp_path, **overrides) -> ARIATrainer:
+    config = from_dict(ARIAConfig, {"run": {"dir": str(tmp_path), "progress": False}} | overrides)
+    trainer = ARIATrainer.__new__(ARIATrainer)
+    trainer.config = config
+    return trainer
+
+
+def test_reinforce_advantage_is_the_return_scaled_by_the_batch_maximum(tmp_path):
+    samples = _samples({"a": [2.0, 4.0], "b": [-8.0]}, {"a": 4.0, "b": -8.0})
+    advantages, _ = _trainer(tmp_path, advantage="reinforce").advantages(samples)
+    assert advantages.tolist() == [0.25, 0.5, -1.0]
+
+
+def test_filtered_bc_keeps_the_moves_of_the_best_games_only(tmp_path):
+    samples = _samples({"a": [1.0, 1.0], "b": [0.0], "c": [3.0, 3.0], "d": [-1.0]}, {"a": 1, "b": 0, "c": 3, "d": -1})
+    advantages, metrics = _trainer(tmp_path, advantage="filtered_bc", filter_top=0.5).advantages(samples)
+    # The top half of the games by final reward (c: 3, a: 1): their moves get 1, the others are left out.
+    assert advantages[:2].tolist() == [1.0, 1.0] and advantages[3:5].tolist() == [1.0, 1.0]
+    assert np.isnan(advantages[2]) and np.isnan(advantages[5]) and metrics["train/kept_frac"] == pytest.approx(4 / 6)
+
+
+def test_aria_advantage_averages_returns_within_intentions(tmp_path):
+    # Two intentions, each phrased two ways, after the same history: R~ is the mean return of each intention.
+    texts = ["I offer $50.", "How about $50?", "Accept.", "Deal, I accept."]
+    samples = _samples({"g": [1.0, 0.0, 0.5, 0.0]}, {"g": 0.0})
+    for sample, text in zip(samples, texts, strict=True):
+        sample.transition.action_text, sample.history = text, "Seller: The price is $80."
+    trainer = _trainer(tmp_path, advantage="aria", k_max=3, split_tau=0)
+    trainer._embedder = None
+    advantages, metrics = trainer.advantages(samples)
+    assert metrics["train/k"] >= 1
+    # Whatever k SplitScore picks, moves in one cluster share one value: the mean of their returns.
+    groups: dict[float, list[float]] = {}
+    for value, sample in zip(advantages, samples, strict=True):
+        groups.setdefault(round(value, 9), []).append(sample.transition.return_)
+    assert all(np.mean(members) == pytest.approx(value) for value, members in groups.items())
+
+
+@pytest.mark.slow
+def test_train_recipe_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
+    overrides = [
+        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=1",
+        "games_per_iteration=6", "num_envs=6", "eval_games=4", "max_new_tokens=8", "minibatch_size=8",
+    ]  # fmt: skip
+    assert main(["train", "configs/aria_bargaining.yaml", *overrides]) == 0
+    table = capsys.readouterr().out
+    assert "bargaining: mean reward and win rate" in table and "| after (step 1) |" in table
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    update = next(r for r in records if "train/loss" in r)
+    assert update["train/updates"] >= 1 and update["train/k"] >= 1 and update["rollout/moves"] >= 6
+    assert (tmp_path / "model" / "config.json").is_file()
+    assert {"reward", "win_rate", "invalid_rate"} <= json.loads((tmp_path / "results.json").read_text())[
+        "after (step 1)"
+    ].keys()
+
+
+def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "game.kwargs.max_turn=3"]) == 2
+    assert "unknown config key 'env.kwargs (bargaining).max_turn'" in capsys.readouterr().err
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "game.name=chess"]) == 2
+    assert not (tmp_path / "x").exists()
