@@ -28,6 +28,7 @@ from actionspace.trainers.aria.config import ARIAConfig
 from actionspace.trainers.aria.intention import IntentionTree, aggregate_rewards, choose_k, split_scores
 from actionspace.trainers.aria.losses import reinforce_loss
 from actionspace.trainers.aria.rollout import GameSample, collect_games
+from actionspace.trainers.updates import IterationUpdates, export_policy
 
 EVAL_SEED_OFFSET = 1_000_000  # evaluation games never share a seed with self-play games
 
@@ -143,8 +144,9 @@ class ARIATrainer:
     def _update(self, samples: list[GameSample], advantages: np.ndarray, iteration: int) -> dict[str, float]:
         config, run = self.config, self.run
         order = [i for i in range(len(samples)) if not np.isnan(advantages[i])]
-        totals: dict[str, float] = {}
-        updates = 0
+        updates = IterationUpdates(
+            run, self.policy, self.optimizer, max_grad_norm=config.max_grad_norm, iteration=iteration
+        )
         self.policy.train()
         for epoch in range(config.epochs):
             random.Random(f"minibatches/{run.config.seed}/{iteration}/{epoch}").shuffle(order)
@@ -153,30 +155,15 @@ class ARIATrainer:
                 moves = [samples[i].transition for i in chosen]
                 scores = self.policy([t.prompt for t in moves], [t.action_token_ids for t in moves])
                 device = scores.logprobs.device
-                output = reinforce_loss(
-                    scores.logprobs,
-                    torch.tensor(advantages[chosen], dtype=torch.float32, device=device),
-                    scores.num_tokens.to(scores.logprobs.dtype),
-                    sft_coef=config.sft_coef,
+                updates.apply(
+                    reinforce_loss(
+                        scores.logprobs,
+                        torch.tensor(advantages[chosen], dtype=torch.float32, device=device),
+                        scores.num_tokens.to(scores.logprobs.dtype),
+                        sft_coef=config.sft_coef,
+                    )
                 )
-                if not run.finite_everywhere(output.loss):
-                    run.print(f"warning: non-finite loss in iteration {iteration}; skipping the minibatch")
-                    self.optimizer.zero_grad(set_to_none=True)
-                    totals["train/skipped_nonfinite"] = totals.get("train/skipped_nonfinite", 0.0) + 1
-                    continue
-                run.accelerator.backward(output.loss)
-                if config.max_grad_norm > 0:
-                    run.accelerator.clip_grad_norm_(self.policy.parameters(), config.max_grad_norm)
-                self.optimizer.step()
-                self.optimizer.zero_grad(set_to_none=True)
-                updates += 1
-                for name, value in {"loss": output.loss.detach(), **output.diagnostics}.items():
-                    totals[f"train/{name}"] = totals.get(f"train/{name}", 0.0) + float(value)
-        skipped = totals.pop("train/skipped_nonfinite", 0.0)
-        return {k: v / max(updates, 1) for k, v in totals.items()} | {
-            "train/updates": float(updates),
-            "train/skipped_nonfinite": skipped,
-        }
+        return updates.metrics()
 
     # ----------------------------------------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:
@@ -208,10 +195,4 @@ class ARIATrainer:
 
     def save_pretrained(self) -> None:
         """The language model and tokenizer to ``<run dir>/model``."""
-        if self.run.is_main:
-            learner: Any = self.run.unwrap(self.policy)
-            target = self.run.output_dir / "model"
-            model = learner.model.merge_and_unload() if hasattr(learner.model, "merge_and_unload") else learner.model
-            model.save_pretrained(target)
-            learner.tokenizer.save_pretrained(target)
-        self.run.accelerator.wait_for_everyone()
+        export_policy(self.run, self.policy, with_value_head=False)

@@ -34,6 +34,7 @@ from actionspace.trainers.rollout import collect_transitions
 from actionspace.trainers.sols.config import SoLSConfig
 from actionspace.trainers.sols.losses import LOSSES, kl_penalty
 from actionspace.trainers.sols.replay import SuccessfulTransitionReplay
+from actionspace.trainers.updates import IterationUpdates, export_policy
 
 
 @TRAINERS.register("sols")
@@ -184,11 +185,12 @@ class SoLSTrainer:
     def _update(self, batch: list[Transition], iteration: int) -> dict[str, float]:
         config, run = self.config, self.run
         order = list(range(len(batch)))
-        totals: dict[str, float] = {}
-        updates = 0
+        updates = IterationUpdates(
+            run, self.policy, self.optimizer, max_grad_norm=config.max_grad_norm, iteration=iteration
+        )
         self.policy.train()
         for _ in range(config.epochs):
-            random.Random(f"minibatches/{run.config.seed}/{iteration}/{updates}").shuffle(order)
+            random.Random(f"minibatches/{run.config.seed}/{iteration}/{updates.updates}").shuffle(order)
             for start in range(0, len(order), config.minibatch_size):
                 chosen = [batch[i] for i in order[start : start + config.minibatch_size]]
                 scores = self.policy([t.prompt for t in chosen], [t.action_token_ids for t in chosen])
@@ -209,26 +211,8 @@ class SoLSTrainer:
                     kl = kl_penalty(scores.token_logprobs, reference, scores.action_mask)
                     output.loss = output.loss + config.kl_coef * kl
                     output.diagnostics["kl"] = kl.detach()
-                if not run.finite_everywhere(output.loss):
-                    run.print(f"warning: non-finite loss in iteration {iteration}; skipping the minibatch")
-                    self.optimizer.zero_grad(set_to_none=True)
-                    totals["train/skipped_nonfinite"] = totals.get("train/skipped_nonfinite", 0.0) + 1
-                    continue
-                run.accelerator.backward(output.loss)
-                if config.max_grad_norm > 0:
-                    run.accelerator.clip_grad_norm_(self.policy.parameters(), config.max_grad_norm)
-                self.optimizer.step()
-                self.optimizer.zero_grad(set_to_none=True)
-                updates += 1
-                for name, value in {"loss": output.loss.detach(), **output.diagnostics}.items():
-                    totals[f"train/{name}"] = totals.get(f"train/{name}", 0.0) + float(value)
-        skipped = totals.pop("train/skipped_nonfinite", 0.0)
-        metrics = {k: v / max(updates, 1) for k, v in totals.items()}
-        return metrics | {
-            "train/batch_size": float(len(batch)),
-            "train/updates": float(updates),
-            "train/skipped_nonfinite": skipped,
-        }
+                updates.apply(output)
+        return updates.metrics() | {"train/batch_size": float(len(batch))}
 
     # ----------------------------------------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:
@@ -270,11 +254,4 @@ class SoLSTrainer:
 
     def save_pretrained(self) -> None:
         """The language model and tokenizer to ``<run dir>/model``, the value head beside them."""
-        if self.run.is_main:
-            learner: Any = self.run.unwrap(self.policy)
-            target = self.run.output_dir / "model"
-            model = learner.model.merge_and_unload() if hasattr(learner.model, "merge_and_unload") else learner.model
-            model.save_pretrained(target)
-            learner.tokenizer.save_pretrained(target)
-            torch.save(learner.value_head.state_dict(), target / "value_head.pt")
-        self.run.accelerator.wait_for_everyone()
+        export_policy(self.run, self.policy, with_value_head=True)
