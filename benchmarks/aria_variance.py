@@ -3,6 +3,9 @@ with the intention-aggregated reward R~ than with raw returns. Prints the chosen
 
     python benchmarks/aria_variance.py                  # 4 games, 100 games each
     python benchmarks/aria_variance.py --games 30       # a quick look
+    python benchmarks/aria_variance.py --policy bargaining=runs/sft_bargaining/<time>/model
+                                                        # that game sampled by (and differentiated through)
+                                                        # a trained policy, as in ARIA's self-play
 
 For each game: the scripted player (`envs/language/players.py`, which phrases each intention in several
 ways, as a sampled LLM does) plays N games; every move is a sample with its transcript and its discounted
@@ -26,23 +29,32 @@ from common import write_result  # noqa: E402
 GAMES = ["twenty_questions", "guess_my_city", "bargaining", "negotiation"]
 
 
-def play(game: str, count: int, gamma: float, seed: int):
+def play(game: str, count: int, gamma: float, seed: int, policy=None):
+    """``count`` games of ``game`` played by ``policy`` (sampling at temperature 1), or by the scripted player."""
     from actionspace.core.registry import ENVS
     from actionspace.envs.language.players import ScriptedPlayer
     from actionspace.trainers.aria.rollout import collect_games
 
-    player = ScriptedPlayer(game, seed=seed)
+    player = policy if policy is not None else ScriptedPlayer(game, seed=seed)
     games, _ = collect_games(lambda _: ENVS.get(game)(), player, game, range(count), num_envs=4, gamma=gamma)
     return [sample for one in games for sample in one]
 
 
-def gradient_variance(policy, tokenizer, samples, advantages, minibatch: int, order) -> float:
+def gradient_variance(policy, tokenizer, samples, advantages, minibatch: int, order, *, sampled: bool) -> float:
     """Trace of the covariance of minibatch REINFORCE estimates mean_i A_i grad log pi(a_i|s_i)."""
     import torch
 
     estimates = []
     for start in range(0, len(order) - minibatch + 1, minibatch):
         chosen = order[start : start + minibatch]
+        if sampled:  # the policy's own moves: its chat prompts and generated token ids, as the trainer scores them
+            prompts = [samples[i].transition.prompt for i in chosen]
+            actions = [samples[i].transition.action_token_ids for i in chosen]
+            policy.zero_grad(set_to_none=True)
+            logprobs = policy(prompts, actions).logprobs
+            (torch.tensor(advantages[chosen], dtype=torch.float32) * logprobs).mean().backward()
+            estimates.append(torch.cat([p.grad.flatten() for p in policy.model.parameters() if p.grad is not None]))
+            continue
         prompts = [
             tokenizer.apply_chat_template(
                 [{"role": "user", "content": samples[i].transition.prompt}], tokenize=False, add_generation_prompt=True
@@ -70,7 +82,12 @@ def main() -> None:
     parser.add_argument("--k-max", type=int, default=120)
     parser.add_argument("--linkage", default="average", choices=["average", "ward"])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--games-only", nargs="*", default=GAMES, choices=GAMES, help="measure only these games")
+    parser.add_argument(
+        "--policy", action="append", default=[], metavar="GAME=PATH", help="sample GAME with this model instead"
+    )
     args = parser.parse_args()
+    policies = dict(spec.split("=", 1) for spec in args.policy)
 
     import numpy as np
     import torch
@@ -82,13 +99,22 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model, tokenizer = load_model(ModelConfig(size="tiny"))
-    policy = LLMPolicy(model, tokenizer)
+    scratch_model, scratch_tokenizer = load_model(ModelConfig(size="tiny"))
     embedder = SentenceEmbedder()
 
     rows, results = [], {}
-    for game in GAMES:
-        samples = play(game, args.games, args.gamma, seed=0)
+    for game in args.games_only:
+        model, tokenizer = scratch_model, scratch_tokenizer
+        sampler = None
+        if game in policies:
+            model, tokenizer = load_model(ModelConfig(path=policies[game]))
+            from actionspace.agents.text_policy import TextPolicy, render_prompt
+            from actionspace.serving import HFEngine, SamplingParams
+
+            sampling = SamplingParams(max_new_tokens=32, temperature=1.0)
+            sampler = TextPolicy(HFEngine(model, tokenizer), tokenizer, sampling=sampling, render=render_prompt)
+        policy = LLMPolicy(model, tokenizer)
+        samples = play(game, args.games, args.gamma, seed=0, policy=sampler)
         returns = np.array([s.transition.return_ for s in samples])
         returns = returns / max(np.abs(returns).max(), 1e-12)
         actions = IntentionTree.build(embedder.encode([s.transition.action_text for s in samples]), method=args.linkage)
@@ -97,21 +123,24 @@ def main() -> None:
         k = choose_k(split_scores(histories, actions, returns, k_max))
         aggregated = aggregate_rewards(histories.cut(k), actions.cut(k), returns)
         order = np.random.default_rng(0).permutation(len(samples))
+        sampled = sampler is not None
         variances = {
-            "raw": gradient_variance(policy, tokenizer, samples, returns, args.minibatch, order),
-            "aria": gradient_variance(policy, tokenizer, samples, aggregated, args.minibatch, order),
-            "raw_centered": gradient_variance(
-                policy, tokenizer, samples, returns - returns.mean(), args.minibatch, order
-            ),
-            "aria_centered": gradient_variance(
-                policy, tokenizer, samples, aggregated - aggregated.mean(), args.minibatch, order
-            ),
+            name: gradient_variance(policy, tokenizer, samples, values, args.minibatch, order, sampled=sampled)
+            for name, values in (
+                ("raw", returns),
+                ("aria", aggregated),
+                ("raw_centered", returns - returns.mean()),
+                ("aria_centered", aggregated - aggregated.mean()),
+            )
         }
-        results[game] = {"samples": len(samples), "k": k, "distinct_actions": actions.num_leaves} | variances
+        who = policies.get(game, "scripted player")
+        results[game] = {"samples": len(samples), "k": k, "distinct_actions": actions.num_leaves, "sampler": who}
+        results[game] |= variances
         ratio = variances["raw"] / variances["aria"]
         ratio_centered = variances["raw_centered"] / variances["aria_centered"]
         rows.append(
-            f"| {game} | {len(samples)} | {actions.num_leaves} | {k} | {variances['raw']:.3g} | "
+            f"| {game} ({'policy' if sampled else 'scripted'}) | {len(samples)} |"
+            f" {actions.num_leaves} | {k} | {variances['raw']:.3g} | "
             f"{variances['aria']:.3g} | **{ratio:.2f}x** | {ratio_centered:.2f}x |"
         )
         print(rows[-1], flush=True)
@@ -128,7 +157,9 @@ def main() -> None:
         ]
     )
     print("\n" + table)
-    path = write_result("aria_variance", {"args": vars(args), "results": results, "table": table})
+    # The default run (every game, scripted players) is the recorded result; other runs get their own file.
+    name = "aria_variance" if not policies and args.games_only == GAMES else "aria_variance_custom"
+    path = write_result(name, {"args": vars(args), "results": results, "table": table})
     print(f"\nwrote {path}")
 
 

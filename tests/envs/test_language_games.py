@@ -266,3 +266,17 @@ def test_scripted_players_play_valid_games_and_often_win(game):
     episodes = run_episodes(lambda _: ENVS.get(game)(), ScriptedPlayer(game, seed=0), [(game, s) for s in range(20)])
     assert sum(e.invalid_actions for e in episodes) == 0
     assert sum(e.success for e in episodes) >= 10  # measured over 100 games: 84% to 99%
+
+
+@pytest.mark.parametrize("game", ["twenty_questions", "guess_my_city", "bargaining", "negotiation"])
+def test_scripted_demos_are_chat_examples_that_score_themselves(game):
+    from actionspace.envs.language.demos import LanguageGameDemos
+
+    demos = LanguageGameDemos(game)
+    train, test = demos.examples("train", 6, 0), demos.examples("test", 6, 0)
+    assert len(train) == len(test) == 6 and train != test
+    for example in test:
+        user, assistant = example["messages"]
+        assert user["role"] == "user" and "Conversation so far:" in user["content"] and assistant["content"]
+        scores = demos.score(assistant["content"], assistant["content"])
+        assert scores["same_move"] == 1.0 and scores["valid"] in (0.0, 1.0)

@@ -52,7 +52,9 @@ class LanguageGameDemos:
 
     def score(self, completion: str, reference: str) -> dict[str, float]:
         """``valid``: a move the game can use; ``same_move``: the same kind of move as the player's (offer,
-        accept, question, guess ...)."""
+        accept, question, guess ...). The example's own game is not known here, so moves are read in a
+        fixed game (seed 0): for negotiation, a split is checked against that game's item counts."""
         game = ENVS.get(self.game)()
+        game.reset(seed=0)
         move, expected = game.parse(completion, game.agent_role), game.parse(reference, game.agent_role)
         return {"valid": float(move.valid), "same_move": float(move.kind == expected.kind)}
