@@ -115,10 +115,9 @@ class ARIATrainer:
         if self.config.advantage == "reinforce":
             return returns, {}
         if self.config.advantage == "filtered_bc":
-            by_game: dict[str, float] = {}
-            for sample, value in zip(samples, returns, strict=True):
-                by_game.setdefault(sample.transition.episode_id, value)  # the first move carries gamma^(T-1) R
-            finals = {g: [s.transition.reward for s in samples if s.transition.episode_id == g][-1] for g in by_game}
+            finals: dict[str, float] = {}
+            for sample in samples:  # moves are in order within a game: the last one carries its reward
+                finals[sample.transition.episode_id] = sample.transition.reward
             threshold = np.quantile(list(finals.values()), 1 - self.config.filter_top)
             keep = np.array([finals[s.transition.episode_id] >= threshold for s in samples])
             return np.where(keep, 1.0, np.nan), {"train/kept_frac": float(keep.mean())}
