@@ -23,9 +23,11 @@ class ARIAConfig:
     """The language game: twenty_questions, guess_my_city, bargaining or negotiation, with its options."""
 
     # Algorithm (arXiv 2506.00539)
-    advantage: Literal["aria", "reinforce", "filtered_bc"] = "aria"
-    """aria: REINFORCE with the intention-aggregated reward R~; reinforce: with the raw discounted return;
-    filtered_bc: behaviour cloning of the best ``filter_top`` fraction of games (the paper's baselines)."""
+    advantage: Literal["aria", "aria_online", "reinforce", "filtered_bc"] = "aria"
+    """aria: REINFORCE on the self-play moves with the intention-aggregated reward R~ (offline ARIA);
+    aria_online: fit a reward model to R~, then REINFORCE on fresh moves the current policy samples at the
+    self-play histories, scored by it (online ARIA); reinforce: the raw discounted return; filtered_bc:
+    behaviour cloning of the best ``filter_top`` fraction of games (the paper's baselines)."""
     gamma: float = 0.95
     """Discount from a move to the game's end reward."""
     linkage: Linkage = "average"
@@ -42,6 +44,18 @@ class ARIAConfig:
     """filtered_bc: the fraction of games (by reward) imitated."""
     sft_coef: float = 0.5
     """Weight of a behaviour-cloning term on the same moves (the paper's code: 0.5); 0: pure REINFORCE."""
+
+    # Online ARIA (advantage=aria_online)
+    reward_model_hidden: int = 256
+    """Width of the reward model's MLP over (history, move) sentence embeddings."""
+    reward_model_epochs: int = 30
+    """Passes over each iteration's moves when fitting the reward model (warm-started across iterations)."""
+    reward_model_learning_rate: float = 1e-3
+    """AdamW learning rate of the reward model."""
+    online_histories: int = 256
+    """Self-play histories (distinct prompts) at which fresh moves are sampled per iteration."""
+    online_samples: int = 4
+    """Fresh moves per history; their mean reward-model score is the baseline of each (>= 2)."""
 
     # Self-play
     iterations: int = 3
@@ -80,6 +94,9 @@ class ARIAConfig:
             "epochs",
             "eval_games",
             "k_max",
+            "reward_model_hidden",
+            "reward_model_epochs",
+            "online_histories",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -87,6 +104,10 @@ class ARIAConfig:
             raise ConfigError(f"gamma must be in (0, 1], got {self.gamma}")
         if not 0 < self.filter_top <= 1:
             raise ConfigError(f"filter_top must be in (0, 1], got {self.filter_top}")
+        if self.online_samples < 2:
+            raise ConfigError(f"online_samples must be >= 2 (their mean is the baseline), got {self.online_samples}")
+        if self.reward_model_learning_rate <= 0:
+            raise ConfigError(f"reward_model_learning_rate must be > 0, got {self.reward_model_learning_rate}")
         if self.linkage == "ward" and self.metric != "euclidean":
             raise ConfigError("ward linkage needs metric=euclidean")
         if self.learning_rate <= 0 or self.sft_coef < 0 or self.split_epsilon <= 0 or self.split_tau < 0:

@@ -6,6 +6,11 @@ discounted return; the advantage chosen by ``advantage`` is computed over the wh
 moves and transcripts, cluster, pick k by SplitScore, aggregate); then `losses.reinforce_loss` is
 minimised over minibatches. Returns are divided by the batch's largest |return| so that SplitScore's
 epsilon and the learning rate mean the same in every game (surplus in dollars, points, or win/loss).
+
+Online ARIA (``advantage=aria_online``) computes R~ the same way, then fits `IntentionRewardModel` to it
+(warm-started each iteration) and, instead of the recorded moves, updates on ``online_samples`` fresh
+moves per self-play history, sampled by the current policy just before each minibatch and scored by
+the reward model, with their mean score as the baseline.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from actionspace.serving.hf import HFEngine
 from actionspace.trainers.aria.config import ARIAConfig
 from actionspace.trainers.aria.intention import IntentionTree, aggregate_rewards, choose_k, split_scores
 from actionspace.trainers.aria.losses import reinforce_loss
+from actionspace.trainers.aria.reward_model import IntentionRewardModel, fit_reward_model
 from actionspace.trainers.aria.rollout import GameSample, collect_games
 from actionspace.trainers.updates import IterationUpdates, export_policy
 
@@ -55,6 +61,8 @@ class ARIATrainer:
         self.history = EvalHistory()
         self.optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.learning_rate)
         self._embedder: Any = None
+        self.reward_model: IntentionRewardModel | None = None
+        self.reward_optimizer: torch.optim.Optimizer | None = None
 
     @classmethod
     def from_config(cls, config: ARIAConfig, run: Run) -> ARIATrainer:
@@ -66,13 +74,23 @@ class ARIATrainer:
         run, config = self.run, self.config
         self.policy, self.optimizer = run.prepare(self.policy, self.optimizer)
         run.register_for_checkpointing(self.history)
+        if config.advantage == "aria_online":
+            self.reward_model = IntentionRewardModel(self._embedding_model().dimension, config.reward_model_hidden)
+            self.reward_optimizer = torch.optim.AdamW(
+                self.reward_model.parameters(), lr=config.reward_model_learning_rate
+            )
+            run.register_for_checkpointing(self.reward_model, self.reward_optimizer)
         if run.restore() == 0:
             self.history.before = self.evaluate()
             run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
         for iteration in run.steps(config.iterations):
             samples, rollout_metrics = self._self_play(iteration)
             advantages, advantage_metrics = self.advantages(samples)
-            metrics = self._update(samples, advantages, iteration)
+            if config.advantage == "aria_online":
+                metrics = self._fit_reward_model(samples, advantages, iteration)
+                metrics |= self._online_update(samples, iteration)
+            else:
+                metrics = self._update(samples, advantages, iteration)
             run.log(rollout_metrics | advantage_metrics | metrics)
         after = self.evaluate()
         run.log({f"eval/{k}": v for k, v in after.items()})
@@ -123,14 +141,17 @@ class ARIATrainer:
             return np.where(keep, 1.0, np.nan), {"train/kept_frac": float(keep.mean())}
         return self._aggregated(samples, returns)
 
-    def _aggregated(self, samples: list[GameSample], returns: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
-        config = self.config
+    def _embedding_model(self) -> Any:
         if self._embedder is None:
             from actionspace.trainers.aria.embedding import SentenceEmbedder
 
             self._embedder = SentenceEmbedder()
+        return self._embedder
+
+    def _aggregated(self, samples: list[GameSample], returns: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+        config = self.config
         trees = [
-            IntentionTree.build(self._embedder.encode(texts), method=config.linkage, metric=config.metric)
+            IntentionTree.build(self._embedding_model().encode(texts), method=config.linkage, metric=config.metric)
             for texts in ([s.history for s in samples], [s.transition.action_text for s in samples])
         ]
         histories, actions = trees
@@ -163,6 +184,75 @@ class ARIATrainer:
                     )
                 )
         return updates.metrics()
+
+    def _fit_reward_model(self, samples: list[GameSample], targets: np.ndarray, iteration: int) -> dict[str, float]:
+        """Regresses R~ on every process's moves (gathered, same seed: every process fits the same model)."""
+        assert self.reward_model is not None and self.reward_optimizer is not None
+        rows = [
+            (s.history, s.transition.action_text, float(t), s.transition.episode_id)
+            for s, t in zip(samples, targets, strict=True)
+        ]
+        if self.run.accelerator.num_processes > 1:
+            from accelerate.utils import gather_object
+
+            rows = gather_object(rows)
+        embed = self._embedding_model().encode
+        histories, moves, values, games = zip(*rows, strict=True)
+        return fit_reward_model(
+            self.reward_model,
+            self.reward_optimizer,
+            embed(list(histories)),
+            embed(list(moves)),
+            np.array(values),
+            np.array(games),
+            epochs=self.config.reward_model_epochs,
+            seed=self.run.config.seed * 10_000 + iteration,
+        )
+
+    def _online_update(self, samples: list[GameSample], iteration: int) -> dict[str, float]:
+        """REINFORCE on fresh moves at the self-play histories, scored by the reward model."""
+        config, run = self.config, self.run
+        assert self.reward_model is not None
+        contexts = list({s.transition.prompt: s.history for s in samples}.items())
+        rng = random.Random(f"online/{run.process_seed}/{iteration}")
+        contexts = rng.sample(contexts, min(config.online_histories, len(contexts)))
+        group = config.online_samples
+        per_minibatch = max(1, config.minibatch_size // group)
+        learner: Any = run.unwrap(self.policy)
+        engine = HFEngine(learner.model, learner.tokenizer)
+        sampling = SamplingParams(max_new_tokens=config.max_new_tokens, temperature=config.temperature)
+        updates = IterationUpdates(
+            run, self.policy, self.optimizer, max_grad_norm=config.max_grad_norm, iteration=iteration
+        )
+        scored: list[float] = []
+        distinct: list[float] = []
+        self.policy.train()
+        for _ in range(config.epochs):
+            for start in range(0, len(contexts), per_minibatch):
+                chunk = contexts[start : start + per_minibatch]
+                prompts = [prompt for prompt, _ in chunk for _ in range(group)]
+                generations = engine.generate(prompts, sampling)
+                moves = [g.text for g in generations]
+                embed = self._embedding_model().encode
+                rewards = self.reward_model.score(
+                    embed([history for _, history in chunk for _ in range(group)]), embed(moves)
+                ).reshape(len(chunk), group)
+                advantages = (rewards - rewards.mean(axis=1, keepdims=True)).reshape(-1)
+                scores = self.policy(prompts, [g.token_ids for g in generations])
+                updates.apply(
+                    reinforce_loss(
+                        scores.logprobs,
+                        torch.tensor(advantages, dtype=torch.float32, device=scores.logprobs.device),
+                        scores.num_tokens.to(scores.logprobs.dtype),
+                        sft_coef=config.sft_coef,
+                    )
+                )
+                scored.extend(rewards.reshape(-1).tolist())
+                distinct.extend(len(set(moves[i : i + group])) / group for i in range(0, len(moves), group))
+        return updates.metrics() | {
+            "online/reward_model_score": float(np.mean(scored)) if scored else float("nan"),
+            "online/distinct_frac": float(np.mean(distinct)) if distinct else float("nan"),
+        }
 
     # ----------------------------------------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:

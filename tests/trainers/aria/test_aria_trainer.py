@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from actionspace.trainers.aria.config import ARIAConfig
 from actionspace.trainers.aria.losses import reinforce_loss
 from actionspace.trainers.aria.rollout import GameSample
 from actionspace.trainers.aria.trainer import ARIATrainer
+from tests.resume import assert_same_end, final_state, reference_and_resumed_runs
 
 
 def test_reinforce_loss_matches_hand_computation():
@@ -103,8 +105,40 @@ def test_train_recipe_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     ].keys()
 
 
+@pytest.mark.slow
+def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path):
+    overrides = [
+        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=1",
+        "games_per_iteration=6", "num_envs=6", "eval_games=2", "max_new_tokens=8", "minibatch_size=8",
+        "advantage=aria_online", "online_histories=6", "online_samples=2",
+    ]  # fmt: skip
+    assert main(["train", "configs/aria_bargaining.yaml", *overrides]) == 0
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    update = next(r for r in records if "train/loss" in r)
+    assert update["reward_model/train_mse"] < update["reward_model/train_mse_before"]
+    # 6 histories x 2 fresh moves, 4 histories (8 moves) per minibatch: two updates.
+    assert update["train/updates"] == 2 and 0 < update["online/distinct_frac"] <= 1
+
+
+def _online_command(run_dir, *extra: str) -> list[str]:
+    return [
+        sys.executable, "-m", "actionspace", "train", "configs/aria_bargaining.yaml", f"run.dir={run_dir}",
+        "run.save_every=1", "run.progress=false", "run.use_tensorboard=false", "iterations=3",
+        "games_per_iteration=4", "num_envs=4", "eval_games=2", "max_new_tokens=6", "minibatch_size=4",
+        "advantage=aria_online", "online_histories=4", "online_samples=2", "reward_model_epochs=3", *extra,
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_online_aria_killed_mid_run_resumes_to_the_same_end(tmp_path):
+    """The reward model and its optimizer are in the checkpoint: a resumed run ends bit-identical."""
+    reference_dir, killed_dir = reference_and_resumed_runs(_online_command, tmp_path, kill_after_step=1)
+    assert_same_end(final_state(reference_dir), final_state(killed_dir))
+
+
 def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "game.kwargs.max_turn=3"]) == 2
     assert "unknown config key 'env.kwargs (bargaining).max_turn'" in capsys.readouterr().err
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "game.name=chess"]) == 2
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "online_samples=1"]) == 2
     assert not (tmp_path / "x").exists()
