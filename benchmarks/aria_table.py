@@ -1,0 +1,174 @@
+"""ARIA's comparison on the four language games: the tiny policy's score before training (SFT on the
+scripted player's games), after REINFORCE with raw returns, after ARIA (offline) and after ARIA (online),
+each from the same SFT policy for the same number of self-play games, over several seeds. Prints the
+table beside the paper's numbers and writes a JSON.
+
+    python benchmarks/aria_table.py                           # 4 games x 3 seeds, the budget in docs/aria.md
+    python benchmarks/aria_table.py --games bargaining --seeds 1 --methods reinforce aria
+    python benchmarks/aria_table.py --methods reinforce aria aria_online filtered_bc
+    python benchmarks/aria_table.py --quick                   # 1 seed, a tiny budget (a smoke test)
+    python benchmarks/aria_table.py --from-json benchmarks/results/aria_table.json   # re-render only
+
+Each (game, seed) trains its own SFT policy (configs/sft_<game>.yaml, run.seed=seed); every method of that
+seed starts from it, so "before" is that policy's step-0 evaluation (greedy, on held-out game seeds that
+self-play never uses). The score is the game's reward: surplus (bargaining), the agent's value of its
+items (negotiation), 1 for a win (the two guessing games).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import write_result  # noqa: E402
+from recipes import default_workers, mean_interval, run_all  # noqa: E402
+
+GAMES = ["bargaining", "negotiation", "twenty_questions", "guess_my_city"]
+METHODS = {
+    "reinforce": "REINFORCE (raw returns)",
+    "aria": "ARIA (offline)",
+    "aria_online": "ARIA (online)",
+    "filtered_bc": "filtered BC (best games)",
+}
+# arXiv 2506.00539, win/success % of the base model before training and after ARIA (Llama-3-8B).
+PAPER = {
+    "bargaining": (29.30, 58.85),
+    "negotiation": (38.31, 48.80),
+    "twenty_questions": (27.5, 34.5),
+    "guess_my_city": (13.5, 36.0),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--games", nargs="+", default=GAMES, choices=GAMES)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--methods", nargs="+", default=["reinforce", "aria", "aria_online"], choices=list(METHODS))
+    parser.add_argument("--iterations", type=int, default=2, help="self-play iterations per run")
+    parser.add_argument("--games-per-iteration", type=int, default=64)
+    parser.add_argument("--eval-games", type=int, default=32, help="greedy held-out games per evaluation")
+    parser.add_argument("--sft-steps", type=int, default=150, help="SFT updates of the starting policy")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--from-json", type=Path, help="re-render the table from a saved result, no training")
+    args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        return report(saved["summary"], saved["args"])
+    if args.quick:
+        args.seeds, args.iterations, args.games_per_iteration, args.eval_games, args.sft_steps = 1, 1, 6, 4, 10
+
+    root = Path(tempfile.mkdtemp(prefix="aria-table-"))
+    sft_jobs = [
+        (
+            f"sft/{game}/{seed}",
+            f"configs/sft_{game}.yaml",
+            [
+                f"run.seed={seed}",
+                f"run.dir={root}/sft-{game}-{seed}",
+                f"max_steps={args.sft_steps}",
+                f"warmup_steps={min(25, args.sft_steps // 4)}",
+                "data.num_test=8",
+            ],
+        )
+        for game in args.games
+        for seed in range(args.seeds)
+    ]
+    sft = run_all(sft_jobs, args.workers)
+    budget = [
+        f"iterations={args.iterations}",
+        f"games_per_iteration={args.games_per_iteration}",
+        f"eval_games={args.eval_games}",
+        f"online_histories={args.games_per_iteration}",  # as many fresh moves (x online_samples) as ~recorded ones
+        "run.save_every=0",
+    ]
+    jobs = [
+        (
+            f"{game}/{method}/{seed}",
+            f"configs/aria_{game}.yaml",
+            [
+                f"run.seed={seed}",
+                f"model.path={sft[f'sft/{game}/{seed}'][0]['run_dir']}/model",
+                f"advantage={method}",
+                *budget,
+            ],
+        )
+        for game in args.games
+        for seed in range(args.seeds)
+        for method in args.methods
+    ]
+    results = run_all(jobs, args.workers)
+    summary: dict = {}
+    for game in args.games:
+        runs = {m: [results[f"{game}/{m}/{s}"][0] for s in range(args.seeds)] for m in args.methods}
+        first = runs[args.methods[0]]
+        summary[game] = {
+            "before": {key: [r["before"][key] for r in first] for key in ("reward", "win_rate", "invalid_rate")},
+            # Greedy evaluation of one policy on the same seeds: every method's step 0 must agree.
+            "before_agrees": all(
+                r[s]["before"] == first[s]["before"] for r in runs.values() for s in range(args.seeds)
+            ),
+        }
+        for method, method_runs in runs.items():
+            summary[game][method] = {
+                key: [r["after"][key] for r in method_runs] for key in ("reward", "win_rate", "invalid_rate")
+            } | {"k": [_last(r["records"], "train/k") for r in method_runs]}
+    report(summary, vars(args) | {"from_json": None})
+    write_result(
+        "aria_table",
+        {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "summary": summary},
+    )
+
+
+def _last(records: list[dict], key: str) -> float | None:
+    return next((float(r[key]) for r in reversed(records) if key in r), None)
+
+
+def _cell(values: list[float]) -> str:
+    mean, half = mean_interval(values)
+    return f"{mean:.3f} ± {half:.3f}" if len(values) > 1 else f"{mean:.3f}"
+
+
+def report(summary: dict, args: dict) -> None:
+    methods = args["methods"]
+    seeds = len(next(iter(summary.values()))["before"]["reward"])
+    print(
+        f"\n**ARIA's comparison: held-out reward (mean ± 95% t-interval over {seeds} seeds; {args['eval_games']} "
+        f"greedy games per evaluation), from each seed's SFT policy, {args['iterations']} iterations x "
+        f"{args['games_per_iteration']} self-play games**\n"
+    )
+    print("| game | " + " | ".join(["before", *(METHODS[m] for m in methods)]) + " | paper: before -> ARIA (%) |")
+    print("|---" * (len(methods) + 3) + "|")
+    wins = 0
+    for game, stats in summary.items():
+        cells = [_cell(stats["before"]["reward"]), *(_cell(stats[m]["reward"]) for m in methods)]
+        before, after = PAPER[game]
+        print(f"| {game} | " + " | ".join(cells) + f" | {before} -> {after} |")
+        if "aria" in methods and "reinforce" in methods:
+            wins += _mean(stats["aria"]["reward"]) > _mean(stats["reinforce"]["reward"])
+    print("\nwin rate (mean over seeds):")
+    for game, stats in summary.items():
+        parts = [f"before {_mean(stats['before']['win_rate']):.3f}"]
+        parts += [f"{METHODS[m]} {_mean(stats[m]['win_rate']):.3f}" for m in methods]
+        print(f"  {game}: " + ", ".join(parts))
+    print("\ninvalid-move rate (mean over seeds):")
+    for game, stats in summary.items():
+        parts = [f"before {_mean(stats['before']['invalid_rate']):.3f}"]
+        parts += [f"{METHODS[m]} {_mean(stats[m]['invalid_rate']):.3f}" for m in methods]
+        print(f"  {game}: " + ", ".join(parts))
+    if "aria" in methods and "reinforce" in methods:
+        print(f"\nARIA (offline) above REINFORCE in mean reward on {wins} of {len(summary)} games")
+    if not all(stats["before_agrees"] for stats in summary.values()):
+        print("warning: the methods' step-0 evaluations of one SFT policy disagree (evaluation is not deterministic)")
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+if __name__ == "__main__":
+    main()
