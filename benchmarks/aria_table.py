@@ -52,6 +52,11 @@ def main() -> None:
     parser.add_argument("--games-per-iteration", type=int, default=64)
     parser.add_argument("--eval-games", type=int, default=32, help="greedy held-out games per evaluation")
     parser.add_argument("--sft-steps", type=int, default=150, help="SFT updates of the starting policy")
+    parser.add_argument(
+        "--sft-from",
+        type=Path,
+        help="reuse the SFT policies <DIR>/sft-<game>-<seed>/model of an earlier run of this script",
+    )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", type=Path, help="re-render the table from a saved result, no training")
@@ -62,7 +67,7 @@ def main() -> None:
     if args.quick:
         args.seeds, args.iterations, args.games_per_iteration, args.eval_games, args.sft_steps = 1, 1, 6, 4, 10
 
-    root = Path(tempfile.mkdtemp(prefix="aria-table-"))
+    root = args.sft_from or Path(tempfile.mkdtemp(prefix="aria-table-"))
     sft_jobs = [
         (
             f"sft/{game}/{seed}",
@@ -77,8 +82,9 @@ def main() -> None:
         )
         for game in args.games
         for seed in range(args.seeds)
+        if not (root / f"sft-{game}-{seed}" / "model" / "config.json").is_file()
     ]
-    sft = run_all(sft_jobs, args.workers)
+    run_all(sft_jobs, args.workers)
     budget = [
         f"iterations={args.iterations}",
         f"games_per_iteration={args.games_per_iteration}",
@@ -92,7 +98,7 @@ def main() -> None:
             f"configs/aria_{game}.yaml",
             [
                 f"run.seed={seed}",
-                f"model.path={sft[f'sft/{game}/{seed}'][0]['run_dir']}/model",
+                f"model.path={root}/sft-{game}-{seed}/model",
                 f"advantage={method}",
                 *budget,
             ],
