@@ -6,6 +6,7 @@ table beside the paper's numbers and writes a JSON.
     python benchmarks/aria_table.py                           # 4 games x 3 seeds, the budget in docs/aria.md
     python benchmarks/aria_table.py --games bargaining --seeds 1 --methods reinforce aria
     python benchmarks/aria_table.py --methods reinforce aria aria_online filtered_bc
+    python benchmarks/aria_table.py --games bargaining --set temperature=0.7   # writes aria_table_custom.json
     python benchmarks/aria_table.py --quick                   # 1 seed, a tiny budget (a smoke test)
     python benchmarks/aria_table.py --from-json benchmarks/results/aria_table.json   # re-render only
 
@@ -57,6 +58,9 @@ def main() -> None:
         type=Path,
         help="reuse the SFT policies <DIR>/sft-<game>-<seed>/model of an earlier run of this script",
     )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="an extra override of every RL run (repeatable)"
+    )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", type=Path, help="re-render the table from a saved result, no training")
@@ -91,6 +95,7 @@ def main() -> None:
         f"eval_games={args.eval_games}",
         f"online_histories={args.games_per_iteration}",  # as many fresh moves (x online_samples) as ~recorded ones
         "run.save_every=0",
+        *args.set,
     ]
     jobs = [
         (
@@ -125,7 +130,7 @@ def main() -> None:
             } | {"k": [_last(r["records"], "train/k") for r in method_runs]}
     report(summary, vars(args) | {"from_json": None})
     write_result(
-        "aria_table",
+        "aria_table" if not args.set and args.games == GAMES else "aria_table_custom",
         {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "summary": summary},
     )
 
