@@ -173,17 +173,24 @@ class ARIATrainer:
             for start in range(0, len(order), config.minibatch_size):
                 chosen = order[start : start + config.minibatch_size]
                 moves = [samples[i].transition for i in chosen]
-                scores = self.policy([t.prompt for t in moves], [t.action_token_ids for t in moves])
-                device = scores.logprobs.device
-                updates.apply(
-                    reinforce_loss(
-                        scores.logprobs,
-                        torch.tensor(advantages[chosen], dtype=torch.float32, device=device),
-                        scores.num_tokens.to(scores.logprobs.dtype),
-                        sft_coef=config.sft_coef,
-                    )
+                self._reinforce_step(
+                    updates, [t.prompt for t in moves], [t.action_token_ids for t in moves], advantages[chosen]
                 )
         return updates.metrics()
+
+    def _reinforce_step(
+        self, updates: IterationUpdates, prompts: list[str], token_ids: list[list[int]], advantages: np.ndarray
+    ) -> None:
+        """One minibatch of `reinforce_loss` (with the SFT term) on these moves and advantages."""
+        scores = self.policy(prompts, token_ids)
+        updates.apply(
+            reinforce_loss(
+                scores.logprobs,
+                torch.tensor(advantages, dtype=torch.float32, device=scores.logprobs.device),
+                scores.num_tokens.to(scores.logprobs.dtype),
+                sft_coef=self.config.sft_coef,
+            )
+        )
 
     def _fit_reward_model(self, samples: list[GameSample], targets: np.ndarray, iteration: int) -> dict[str, float]:
         """Regresses R~ on every process's moves (gathered, same seed: every process fits the same model)."""
@@ -224,6 +231,7 @@ class ARIATrainer:
         updates = IterationUpdates(
             run, self.policy, self.optimizer, max_grad_norm=config.max_grad_norm, iteration=iteration
         )
+        embed = self._embedding_model().encode
         scored: list[float] = []
         distinct: list[float] = []
         self.policy.train()
@@ -233,20 +241,11 @@ class ARIATrainer:
                 prompts = [prompt for prompt, _ in chunk for _ in range(group)]
                 generations = engine.generate(prompts, sampling)
                 moves = [g.text for g in generations]
-                embed = self._embedding_model().encode
                 rewards = self.reward_model.score(
                     embed([history for _, history in chunk for _ in range(group)]), embed(moves)
                 ).reshape(len(chunk), group)
                 advantages = (rewards - rewards.mean(axis=1, keepdims=True)).reshape(-1)
-                scores = self.policy(prompts, [g.token_ids for g in generations])
-                updates.apply(
-                    reinforce_loss(
-                        scores.logprobs,
-                        torch.tensor(advantages, dtype=torch.float32, device=scores.logprobs.device),
-                        scores.num_tokens.to(scores.logprobs.dtype),
-                        sft_coef=config.sft_coef,
-                    )
-                )
+                self._reinforce_step(updates, prompts, [g.token_ids for g in generations], advantages)
                 scored.extend(rewards.reshape(-1).tolist())
                 distinct.extend(len(set(moves[i : i + group])) / group for i in range(0, len(moves), group))
         return updates.metrics() | {
