@@ -35,6 +35,9 @@ class SoLSConfig:
     """Successful transitions kept per task (the paper: 50)."""
     str_samples: int = 16
     """Replayed transitions added to each iteration's batch (the paper: 50 beside 100 on-policy)."""
+    str_sampling: Literal["transition", "task"] = "transition"
+    """transition: uniformly over all stored transitions; task: a task uniformly, then one of its
+    transitions, so rarely solved tasks are replayed as often as easy ones."""
     clip_eps: float = 0.2
     """SoLS: negative-advantage samples count only when |rho - 1| <= clip_eps; PPO: the clip range."""
     value_coef: float = 0.5

@@ -34,10 +34,20 @@ class SuccessfulTransitionReplay:
             buffer.append(transition)
         return len(transitions)
 
-    def sample(self, count: int, rng: random.Random) -> list[Transition]:
-        """``count`` transitions drawn uniformly (with replacement) from everything stored; [] if empty."""
-        stored = [t for buffer in self._by_task.values() for t in buffer]
-        return [rng.choice(stored) for _ in range(count)] if stored else []
+    def sample(self, count: int, rng: random.Random, *, per_task: bool = False) -> list[Transition]:
+        """``count`` transitions drawn with replacement; [] if empty.
+
+        By default uniformly over everything stored, so a task contributes in proportion to its stored
+        successes. ``per_task``: a task uniformly, then one of its transitions, so a task solved once is
+        replayed as often as one solved every episode (each task's buffer is already capped at capacity).
+        """
+        buffers = [list(buffer) for buffer in self._by_task.values() if buffer]
+        if not buffers:
+            return []
+        if per_task:
+            return [rng.choice(rng.choice(buffers)) for _ in range(count)]
+        stored = [t for buffer in buffers for t in buffer]
+        return [rng.choice(stored) for _ in range(count)]
 
     def task(self, task_id: str) -> list[Transition]:
         return list(self._by_task.get(task_id, ()))

@@ -94,7 +94,8 @@ class SoLSTrainer:
             batch = [t for episode in episodes for t in episode]
             if config.use_str:
                 # Replay is sampled before this iteration's successes enter it: it carries past experience.
-                batch += self.replay.sample(config.str_samples, random.Random(f"str/{run.config.seed}/{iteration}"))
+                rng = random.Random(f"str/{run.config.seed}/{iteration}")
+                batch += self.replay.sample(config.str_samples, rng, per_task=config.str_sampling == "task")
                 for episode in episodes:
                     self.replay.add_episode(episode)
             parity = self._parity([t for episode in episodes for t in episode])

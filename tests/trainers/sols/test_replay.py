@@ -45,3 +45,15 @@ def test_sampling_and_checkpoint_round_trip():
     assert restored.task("A") == replay.task("A") and restored.capacity_per_task == 3
     restored.add_episode(episode("A", "e1", 1, success=True))
     assert [t.episode_id for t in restored.task("A")] == ["e0", "e0", "e1"]  # the capacity survived the reload
+
+
+def test_per_task_sampling_replays_a_rarely_solved_task_as_often_as_an_easy_one():
+    replay = SuccessfulTransitionReplay(capacity_per_task=50)
+    replay.add_episode(episode("easy", "e0", 45, success=True))
+    replay.add_episode(episode("rare", "e1", 5, success=True))
+    draws = 4000
+    uniform = sum(t.task_id == "rare" for t in replay.sample(draws, random.Random(0)))
+    per_task = sum(t.task_id == "rare" for t in replay.sample(draws, random.Random(0), per_task=True))
+    # uniform over transitions: 5/50 of draws; a task first: 1/2 (binomial sd about 19 and 32 draws)
+    assert abs(uniform - draws * 0.1) < 100
+    assert abs(per_task - draws * 0.5) < 130
