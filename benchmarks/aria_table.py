@@ -61,6 +61,9 @@ def main() -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="KEY=VALUE", help="an extra override of every RL run (repeatable)"
     )
+    parser.add_argument(
+        "--result-name", help="JSON name in benchmarks/results (default: aria_table; aria_table_custom for a subset)"
+    )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", type=Path, help="re-render the table from a saved result, no training")
@@ -130,7 +133,7 @@ def main() -> None:
             } | {"k": [_last(r["records"], "train/k") for r in method_runs]}
     report(summary, vars(args) | {"from_json": None})
     write_result(
-        "aria_table" if not args.set and args.games == GAMES else "aria_table_custom",
+        args.result_name or ("aria_table" if not args.set and args.games == GAMES else "aria_table_custom"),
         {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "summary": summary},
     )
 

@@ -14,7 +14,8 @@ every game. Actions and transcripts are embedded (all-MiniLM-L6-v2), clustered o
 SplitScore (epsilon 0.01, tau 10). The gradient estimate is REINFORCE on the tiny policy,
 g = mean_i A_i grad log pi(a_i | s_i), over disjoint minibatches of the same samples, with A = R (raw) or
 A = R~ (ARIA); its variance is the mean squared distance of the minibatch estimates from their mean
-(the trace of their covariance). The same with a mean baseline subtracted from each is shown too.
+(the trace of their covariance). The same with a mean baseline subtracted from each is shown too, and
+ARIA's advantage as its code computes it, A~ = R~ - V~ (V~: the mean return of the history cluster).
 """
 
 from __future__ import annotations
@@ -95,7 +96,13 @@ def main() -> None:
     from actionspace.agents.policy import LLMPolicy
     from actionspace.core.models import ModelConfig, load_model
     from actionspace.trainers.aria.embedding import SentenceEmbedder
-    from actionspace.trainers.aria.intention import IntentionTree, aggregate_rewards, choose_k, split_scores
+    from actionspace.trainers.aria.intention import (
+        IntentionTree,
+        aggregate_rewards,
+        choose_k,
+        history_values,
+        split_scores,
+    )
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -122,6 +129,7 @@ def main() -> None:
         k_max = min(args.k_max, actions.num_leaves - 1, histories.num_leaves - 1)
         k = choose_k(split_scores(histories, actions, returns, k_max))
         aggregated = aggregate_rewards(histories.cut(k), actions.cut(k), returns)
+        advantage = aggregated - history_values(histories.cut(k), returns)
         order = np.random.default_rng(0).permutation(len(samples))
         sampled = sampler is not None
         variances = {
@@ -131,6 +139,7 @@ def main() -> None:
                 ("aria", aggregated),
                 ("raw_centered", returns - returns.mean()),
                 ("aria_centered", aggregated - aggregated.mean()),
+                ("aria_advantage", advantage),
             )
         }
         who = policies.get(game, "scripted player")
@@ -138,10 +147,11 @@ def main() -> None:
         results[game] |= variances
         ratio = variances["raw"] / variances["aria"]
         ratio_centered = variances["raw_centered"] / variances["aria_centered"]
+        ratio_advantage = variances["raw"] / variances["aria_advantage"]
         rows.append(
             f"| {game} ({'policy' if sampled else 'scripted'}) | {len(samples)} |"
             f" {actions.num_leaves} | {k} | {variances['raw']:.3g} | "
-            f"{variances['aria']:.3g} | **{ratio:.2f}x** | {ratio_centered:.2f}x |"
+            f"{variances['aria']:.3g} | **{ratio:.2f}x** | {ratio_centered:.2f}x | {ratio_advantage:.2f}x |"
         )
         print(rows[-1], flush=True)
 
@@ -151,8 +161,9 @@ def main() -> None:
             f"policy, {args.games} games per game type, gamma {args.gamma}, {args.linkage} linkage; k by SplitScore "
             "(epsilon 0.01, tau 10).",
             "",
-            "| game | samples | distinct actions | k | var (raw R) | var (ARIA R~) | raw / ARIA | with mean baseline |",
-            "|---|---|---|---|---|---|---|---|",
+            "| game | samples | distinct actions | k | var (raw R) | var (ARIA R~) | raw / ARIA | with mean baseline "
+            "| raw / ARIA A~ = R~ - V~ |",
+            "|---|---|---|---|---|---|---|---|---|",
             *rows,
         ]
     )

@@ -40,6 +40,9 @@ class ARIAConfig:
     """SplitScore window: k is chosen when it and the next tau scores are below epsilon."""
     k_max: int = 120
     """Largest k scored."""
+    history_baseline: bool = False
+    """aria, aria_online: use A~ = R~ - V~, V~ the mean return of the move's history cluster (the paper's
+    code, ``value_type='adv'``), instead of R~ (the paper's text)."""
     filter_top: float = 0.3
     """filtered_bc: the fraction of games (by reward) imitated."""
     sft_coef: float = 0.5

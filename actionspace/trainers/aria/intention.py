@@ -6,6 +6,10 @@ samples that share its (history cluster, action cluster): semantically equivalen
 credit, which lowers the variance of the policy gradient.
 
     R~_i = mean{ R_j : h(j) = h(i), a(j) = a(i) }          (the aggregated reward, used as advantage)
+    V~_i = mean{ R_j : h(j) = h(i) }                        (optional baseline: A~_i = R~_i - V~_i)
+
+The paper defines the advantage as R~; its code subtracts V~, the mean return of the history cluster
+(``value_type='adv'``), which removes what the history alone predicts and keeps what the intention adds.
 
 The number of clusters k comes from SplitScore: how much R~ still changes when one more cluster is split
 off,
@@ -95,6 +99,11 @@ def aggregate_rewards(history_labels: np.ndarray, action_labels: np.ndarray, ret
     sums = np.bincount(group, weights=returns.astype(np.float64))
     counts = np.bincount(group)
     return (sums / counts)[group]
+
+
+def history_values(history_labels: np.ndarray, returns: np.ndarray) -> np.ndarray:
+    """V~: each sample's mean return over its history cluster, the baseline of A~ = R~ - V~."""
+    return aggregate_rewards(history_labels, np.zeros_like(history_labels), returns)
 
 
 def split_scores(histories: IntentionTree, actions: IntentionTree, returns: np.ndarray, k_max: int) -> np.ndarray:

@@ -30,7 +30,13 @@ from actionspace.core.run import Run
 from actionspace.serving.engine import SamplingParams
 from actionspace.serving.hf import HFEngine
 from actionspace.trainers.aria.config import ARIAConfig
-from actionspace.trainers.aria.intention import IntentionTree, aggregate_rewards, choose_k, split_scores
+from actionspace.trainers.aria.intention import (
+    IntentionTree,
+    aggregate_rewards,
+    choose_k,
+    history_values,
+    split_scores,
+)
 from actionspace.trainers.aria.losses import reinforce_loss
 from actionspace.trainers.aria.reward_model import IntentionRewardModel, fit_reward_model
 from actionspace.trainers.aria.rollout import GameSample, collect_games
@@ -158,7 +164,10 @@ class ARIATrainer:
         k_max = max(1, min(config.k_max, actions.num_leaves - 1, histories.num_leaves - 1))
         scores = split_scores(histories, actions, returns, k_max)
         k = choose_k(scores, epsilon=config.split_epsilon, tau=config.split_tau)
-        aggregated = aggregate_rewards(histories.cut(k), actions.cut(k), returns)
+        history_labels = histories.cut(k)
+        aggregated = aggregate_rewards(history_labels, actions.cut(k), returns)
+        if config.history_baseline:
+            aggregated = aggregated - history_values(history_labels, returns)
         return aggregated, {"train/k": float(k), "train/distinct_moves": float(actions.num_leaves)}
 
     def _update(self, samples: list[GameSample], advantages: np.ndarray, iteration: int) -> dict[str, float]:

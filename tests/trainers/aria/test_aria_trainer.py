@@ -87,6 +87,20 @@ def test_aria_advantage_averages_returns_within_intentions(tmp_path):
     assert all(np.mean(members) == pytest.approx(value) for value, members in groups.items())
 
 
+def test_history_baseline_subtracts_the_mean_return_of_the_history_cluster(tmp_path):
+    texts = ["I offer $50.", "How about $50?", "Accept.", "Deal, I accept."]
+    samples = _samples({"g": [1.0, 0.0, 0.5, 0.0]}, {"g": 0.0})
+    for sample, text in zip(samples, texts, strict=True):
+        sample.transition.action_text, sample.history = text, "Seller: The price is $80."
+    options = {"advantage": "aria", "k_max": 3, "split_tau": 0}
+    trainers = [_trainer(tmp_path / name, history_baseline=name == "based", **options) for name in ("plain", "based")]
+    for trainer in trainers:
+        trainer._embedder = None
+    (plain, _), (based, _) = (trainer.advantages(samples) for trainer in trainers)
+    # One history, so one history cluster: V~ is the mean of all (scaled) returns, 1.5 / 4.
+    assert np.allclose(based, plain - 1.5 / 4) and abs(based.sum()) < 1e-9
+
+
 @pytest.mark.slow
 def test_train_recipe_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     overrides = [

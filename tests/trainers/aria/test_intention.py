@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actionspace.trainers.aria.intention import IntentionTree, aggregate_rewards, choose_k, split_scores
+from actionspace.trainers.aria.intention import (
+    IntentionTree,
+    aggregate_rewards,
+    choose_k,
+    history_values,
+    split_scores,
+)
 
 
 def blobs(centres, per_centre, spread=0.01, seed=0):
@@ -29,6 +35,10 @@ def test_aggregated_reward_by_hand():
     assert aggregate_rewards(history, action, returns).tolist() == [0.5, 0.5, 1.0, 0.0]
     # One history cluster and one action cluster: everything gets the batch mean.
     assert aggregate_rewards(np.zeros(4, int), np.zeros(4, int), returns).tolist() == [0.5] * 4
+    # V~: h0 holds returns 1, 0, 1 (mean 2/3), h1 holds 0; A~ = R~ - V~ credits a1 over a0 within h0.
+    values = history_values(history, returns)
+    assert np.allclose(values, [2 / 3, 2 / 3, 2 / 3, 0.0])
+    assert np.allclose(aggregate_rewards(history, action, returns) - values, [-1 / 6, -1 / 6, 1 / 3, 0.0])
 
 
 @pytest.mark.parametrize("method", ["average", "ward"])
