@@ -11,11 +11,15 @@ endpoint) play the other side instead, through the same rendering and parsing as
 
 from __future__ import annotations
 
+import random
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import gymnasium as gym
+
+from actionspace.core.config import ConfigError
 
 
 @dataclass
@@ -164,3 +168,14 @@ class LLMCounterpart:
             return self.engine.chat([messages], self.sampling)[0].text
         prompt = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         return self.engine.generate([prompt], self.sampling)[0].text
+
+
+def candidate_pool(names: Iterable[str], size: int, what: str) -> list[str]:
+    """The secrets a guessing game draws from: ``size`` names of a fixed shuffle of its knowledge base (the
+    same in every process and run), or all of them for 0. A smaller pool is a game a small model can win."""
+    ordered = sorted(names)
+    if not 0 <= size <= len(ordered):
+        raise ConfigError(f"{what} must be between 0 (all) and {len(ordered)}, got {size}")
+    if size == 0:
+        return ordered
+    return sorted(random.Random(f"candidate_pool/{what}").sample(ordered, size))

@@ -8,8 +8,11 @@ Train and test examples come from disjoint game seeds.
 
 from __future__ import annotations
 
+from typing import Any
+
 from actionspace.core.config import ConfigError
-from actionspace.core.registry import DATASETS, ENVS
+from actionspace.core.registry import DATASETS
+from actionspace.envs.config import NamedEnvConfig
 from actionspace.envs.episodes import StepRecord, run_episodes
 from actionspace.envs.language.players import ScriptedPlayer
 
@@ -21,12 +24,15 @@ class LanguageGameDemos:
     """Args:
     game: a registered language game with a scripted player (bargaining, negotiation, twenty_questions,
         guess_my_city).
+    game_kwargs: that game's options, as ``game.kwargs`` of the ARIA recipe that starts from these demos
+        (e.g. ``{objects: 16}``): the prompts must be the ones the policy will see.
     """
 
-    def __init__(self, game: str = "bargaining") -> None:
+    def __init__(self, game: str = "bargaining", game_kwargs: dict[str, Any] | None = None) -> None:
         if game not in ("twenty_questions", "guess_my_city", "bargaining", "negotiation"):
             raise ConfigError(f"no scripted player for game {game!r}")
         self.game = game
+        self.game_config = NamedEnvConfig(name=game, kwargs=game_kwargs or {})  # bad options fail here
 
     def examples(self, split: str, num: int, seed: int) -> list[dict[str, list[dict[str, str]]]]:
         player = ScriptedPlayer(self.game, seed=seed + (TEST_SEED_OFFSET if split == "test" else 0))
@@ -46,7 +52,7 @@ class LanguageGameDemos:
         while len(examples) < num:
             seeds = range(first, first + 16)
             jobs = [(self.game, s) for s in seeds]
-            run_episodes(lambda _: ENVS.get(self.game)(), player, jobs, num_envs=4, on_step=record)
+            run_episodes(lambda _: self.game_config.make(), player, jobs, num_envs=4, on_step=record)
             first += 16
         return examples[:num]
 
@@ -54,7 +60,7 @@ class LanguageGameDemos:
         """``valid``: a move the game can use; ``same_move``: the same kind of move as the player's (offer,
         accept, question, guess ...). The example's own game is not known here, so moves are read in a
         fixed game (seed 0): for negotiation, a split is checked against that game's item counts."""
-        game = ENVS.get(self.game)()
+        game: Any = self.game_config.make()
         game.reset(seed=0)
         move, expected = game.parse(completion, game.agent_role), game.parse(reference, game.agent_role)
         return {"valid": float(move.valid), "same_move": float(move.kind == expected.kind)}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from actionspace.core.registry import ENVS
-from actionspace.envs.language.base import LanguageGame, Move
+from actionspace.envs.language.base import LanguageGame, Move, candidate_pool
 from actionspace.envs.language.cities import CITIES, City
 
 
@@ -46,6 +46,12 @@ HINT = "I can only tell you about its continent, country, language, climate, coa
 class GuessMyCityConfig:
     max_turns: int = 20
     """Questions per game."""
+    cities: int = 0
+    """The hidden city is one of this many (a fixed subset of the knowledge base, listed in the
+    instructions); 0: any of the whole knowledge base, unlisted."""
+
+    def __post_init__(self) -> None:
+        candidate_pool(CITIES, self.cities, "cities")
 
 
 def answer(city: City, text: str) -> str | None:
@@ -78,16 +84,22 @@ class GuessMyCityGame(LanguageGame):
     question: str
     """The agent's question the answerer is to answer ("wrong guess" after a wrong guess)."""
 
+    @property
+    def pool(self) -> list[str]:
+        """The cities the secret is drawn from (public: the instructions list a restricted pool)."""
+        return candidate_pool(CITIES, self.config.cities, "cities")
+
     def new_game(self) -> None:
-        names = sorted(CITIES)
-        self.secret = CITIES[names[int(self.np_random.integers(len(names)))]]
+        pool = self.pool
+        self.secret = CITIES[pool[int(self.np_random.integers(len(pool)))]]
         self.question = ""
 
     def instructions(self) -> str:
+        listed = f" It is one of: {', '.join(self.pool)}." if self.config.cities else ""
         return (
-            "We play Guess My City. The Answerer thinks of a city somewhere in the world. Ask questions about it "
-            "(its continent, country, language, climate, coast, size, landmarks) and name it to win ('Is it "
-            f"Lisbon?'). You have {self.max_turns} questions."
+            f"We play Guess My City. The Answerer thinks of a city somewhere in the world.{listed} Ask questions "
+            "about it (its continent, country, language, climate, coast, size, landmarks) and name it to win "
+            f"('Is it Lisbon?'). You have {self.max_turns} questions."
         )
 
     def parse(self, text: str, speaker: str) -> Move:

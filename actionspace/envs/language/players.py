@@ -79,7 +79,7 @@ class ScriptedPlayer:
 
     # -- Twenty Questions: ask about unasked attributes, guess among the objects still consistent ------
     def _twenty_questions(self, slot: int, observation: dict[str, Any]) -> str:
-        candidates, asked = set(OBJECTS), set()
+        candidates, asked = set(self.envs[slot].pool), set()
         for question, answer in re.findall(r"Questioner: (.*)\nAnswerer: (Yes|No)\.", observation["transcript"]):
             move = read_question(question)
             if move.kind == "guess":
@@ -95,10 +95,10 @@ class ScriptedPlayer:
     # -- Guess My City: ask about the continent and other topics, guess among consistent cities ---------
     def _guess_my_city(self, slot: int, observation: dict[str, Any]) -> str:
         transcript = observation["transcript"]
-        candidates = set(CITIES)
+        candidates = set(self.envs[slot].pool)
         if match := re.search(r"Answerer: It is in ([A-Za-z .']+)\.", transcript):
             place = match.group(1)
-            candidates = {n for n, c in CITIES.items() if place in (c.continent, c.country)}
+            candidates = {n for n in candidates if place in (CITIES[n].continent, CITIES[n].country)}
         for language in re.findall(r"People mostly speak (\w+)\.", transcript):
             candidates = {n for n in candidates if CITIES[n].language == language}
         for guess in re.findall(r"Questioner: Is it ([A-Z][A-Za-z .']+)\?\nAnswerer: No, that", transcript):

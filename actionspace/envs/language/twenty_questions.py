@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from actionspace.core.registry import ENVS
-from actionspace.envs.language.base import LanguageGame, Move
+from actionspace.envs.language.base import LanguageGame, Move, candidate_pool
 from actionspace.envs.language.objects import ATTRIBUTES, OBJECTS
 
 NAMES = sorted(OBJECTS, key=len, reverse=True)  # "oak tree" before "tree"-like shorter names
@@ -24,6 +24,12 @@ UNANSWERABLE = "I can't answer that with yes or no."
 class TwentyQuestionsConfig:
     max_turns: int = 20
     """Questions per game (the game's name)."""
+    objects: int = 0
+    """The hidden object is one of this many (a fixed subset of the knowledge base, listed in the
+    instructions); 0: any of the whole knowledge base, unlisted."""
+
+    def __post_init__(self) -> None:
+        candidate_pool(OBJECTS, self.objects, "objects")
 
 
 def read_question(text: str) -> Move:
@@ -48,15 +54,22 @@ class TwentyQuestionsGame(LanguageGame):
     last: Move | None
     """The agent's move the answerer is to answer."""
 
+    @property
+    def pool(self) -> list[str]:
+        """The objects the secret is drawn from (public: the instructions list a restricted pool)."""
+        return candidate_pool(OBJECTS, self.config.objects, "objects")
+
     def new_game(self) -> None:
-        self.secret = NAMES[int(self.np_random.integers(len(NAMES)))]
+        pool = self.pool
+        self.secret = pool[int(self.np_random.integers(len(pool)))]
         self.last = None
 
     def instructions(self) -> str:
+        listed = f" It is one of: {', '.join(self.pool)}." if self.config.objects else ""
         return (
             "We play Twenty Questions. The Answerer thinks of an everyday object (an animal, a plant, a food or "
-            f"a made thing). Ask yes/no questions to find it, and name it to win ('Is it a kettle?'). You have "
-            f"{self.max_turns} questions."
+            f"a made thing).{listed} Ask yes/no questions to find it, and name it to win ('Is it a kettle?'). "
+            f"You have {self.max_turns} questions."
         )
 
     def parse(self, text: str, speaker: str) -> Move:
