@@ -30,14 +30,16 @@ from common import write_result  # noqa: E402
 GAMES = ["twenty_questions", "guess_my_city", "bargaining", "negotiation"]
 
 
-def play(game: str, count: int, gamma: float, seed: int, policy=None):
-    """``count`` games of ``game`` played by ``policy`` (sampling at temperature 1), or by the scripted player."""
-    from actionspace.core.registry import ENVS
+def play(game: str, options: dict, count: int, gamma: float, seed: int, policy=None):
+    """``count`` games of ``game`` (with its ``options``) played by ``policy`` (sampling at temperature 1), or by
+    the scripted player."""
+    from actionspace.envs.config import NamedEnvConfig
     from actionspace.envs.language.players import ScriptedPlayer
     from actionspace.trainers.aria.rollout import collect_games
 
+    config = NamedEnvConfig(name=game, kwargs=options)
     player = policy if policy is not None else ScriptedPlayer(game, seed=seed)
-    games, _ = collect_games(lambda _: ENVS.get(game)(), player, game, range(count), num_envs=4, gamma=gamma)
+    games, _ = collect_games(lambda _: config.make(), player, game, range(count), num_envs=4, gamma=gamma)
     return [sample for one in games for sample in one]
 
 
@@ -87,8 +89,18 @@ def main() -> None:
     parser.add_argument(
         "--policy", action="append", default=[], metavar="GAME=PATH", help="sample GAME with this model instead"
     )
+    parser.add_argument(
+        "--options",
+        action="append",
+        default=[],
+        metavar="GAME=YAML",
+        help="that game's options, e.g. 'twenty_questions={objects: 16, max_turns: 10}' (default: the full game)",
+    )
     args = parser.parse_args()
     policies = dict(spec.split("=", 1) for spec in args.policy)
+    import yaml
+
+    options = {game: yaml.safe_load(text) for game, text in (spec.split("=", 1) for spec in args.options)}
 
     import numpy as np
     import torch
@@ -121,7 +133,7 @@ def main() -> None:
             sampling = SamplingParams(max_new_tokens=32, temperature=1.0)
             sampler = TextPolicy(HFEngine(model, tokenizer), tokenizer, sampling=sampling, render=render_prompt)
         policy = LLMPolicy(model, tokenizer)
-        samples = play(game, args.games, args.gamma, seed=0, policy=sampler)
+        samples = play(game, options.get(game, {}), args.games, args.gamma, seed=0, policy=sampler)
         returns = np.array([s.transition.return_ for s in samples])
         returns = returns / max(np.abs(returns).max(), 1e-12)
         actions = IntentionTree.build(embedder.encode([s.transition.action_text for s in samples]), method=args.linkage)
@@ -144,6 +156,7 @@ def main() -> None:
         }
         who = policies.get(game, "scripted player")
         results[game] = {"samples": len(samples), "k": k, "distinct_actions": actions.num_leaves, "sampler": who}
+        results[game]["options"] = options.get(game, {})
         results[game] |= variances
         ratio = variances["raw"] / variances["aria"]
         ratio_centered = variances["raw_centered"] / variances["aria_centered"]
@@ -169,7 +182,7 @@ def main() -> None:
     )
     print("\n" + table)
     # The default run (every game, scripted players) is the recorded result; other runs get their own file.
-    name = "aria_variance" if not policies and args.games_only == GAMES else "aria_variance_custom"
+    name = "aria_variance" if not policies and not options and args.games_only == GAMES else "aria_variance_custom"
     path = write_result(name, {"args": vars(args), "results": results, "table": table})
     print(f"\nwrote {path}")
 
