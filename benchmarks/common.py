@@ -13,9 +13,7 @@ from typing import Any
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
-def environment() -> dict[str, Any]:
-    import torch
-
+def _git_commit() -> str:
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
@@ -26,8 +24,18 @@ def environment() -> dict[str, Any]:
         ).stdout.strip()
     except OSError:
         commit = ""
+    return commit or "unknown"
+
+
+# Read when the benchmark starts: a long benchmark records the code it ran, not a commit made meanwhile.
+COMMIT_AT_START = _git_commit()
+
+
+def environment() -> dict[str, Any]:
+    import torch
+
     return {
-        "commit": commit or "unknown",
+        "commit": COMMIT_AT_START,
         "python": sys.version.split()[0],
         "torch": torch.__version__,
         "cpu": platform.processor() or platform.machine(),

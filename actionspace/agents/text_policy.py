@@ -46,7 +46,7 @@ class TextPolicy:
         self.render = render
         self.sampling = sampling or SamplingParams(max_new_tokens=64, temperature=0.0)
         self.last_prompts: list[str] = []
-        self.last_generations: list[Generation] = []
+        self.last_generations: list[Generation | None] = []
 
     def messages(self, observation: dict[str, Any]) -> list[dict[str, str]]:
         return [{"role": "user", "content": self.render(observation)}]
@@ -61,14 +61,21 @@ class TextPolicy:
     def begin_episode(self, slot: int, env: gym.Env) -> None:
         """Stateless: the observation carries the recent history."""
 
-    def act(self, observations: list[dict[str, Any]]) -> list[str]:
-        """The model's text for each observation; the prompts and generations (token ids, log-probs) of this
-        call stay in ``last_prompts`` / ``last_generations`` for rollout recorders."""
-        self.last_prompts = [self.prompt(o) for o in observations]
-        if self.tokenizer is None:
+    def act(self, observations: list[dict[str, Any] | None]) -> list[str | None]:
+        """The model's text for each observation (None for an idle slot, which costs no generation); the
+        prompts and generations of this call stay in ``last_prompts`` / ``last_generations``, by slot, for
+        rollout recorders."""
+        active = [(slot, o) for slot, o in enumerate(observations) if o is not None]
+        prompts = [self.prompt(o) for _, o in active]
+        generated: list[Generation] = []
+        if active and self.tokenizer is None:
             chat_engine: Any = self.engine
-            self.last_generations = chat_engine.chat([self.messages(o) for o in observations], self.sampling)
-        else:
+            generated = chat_engine.chat([self.messages(o) for _, o in active], self.sampling)
+        elif active:
             engine: Any = self.engine
-            self.last_generations = engine.generate(self.last_prompts, self.sampling)
-        return [g.text for g in self.last_generations]
+            generated = engine.generate(prompts, self.sampling)
+        self.last_prompts = [""] * len(observations)
+        self.last_generations = [None] * len(observations)
+        for (slot, _), prompt, generation in zip(active, prompts, generated, strict=True):
+            self.last_prompts[slot], self.last_generations[slot] = prompt, generation
+        return [g.text if g is not None else None for g in self.last_generations]

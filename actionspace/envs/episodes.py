@@ -1,9 +1,10 @@
 """Running episodes of many tasks concurrently: the scheduling loop shared by evaluation and rollouts.
 
 Each ``(template, seed)`` job is one episode. ``num_envs`` environments run at once in an
-:class:`EnvPool`; a slot whose episode ends takes the next job, and slots with nothing left idle on a
-harmless ``wait``. ``on_step`` sees every step (trainers record transitions from it; evaluation needs
-only the finished episodes).
+:class:`EnvPool`; a slot whose episode ends takes the next job. A slot with nothing left idles: the
+policy is handed ``None`` for it (a model generates nothing there) and its environment is not stepped,
+so a finished game never calls its counterpart again and its transcript stops growing. ``on_step`` sees
+every step (trainers record transitions from it; evaluation needs only the finished episodes).
 """
 
 from __future__ import annotations
@@ -73,9 +74,9 @@ def run_episodes(
         for slot in range(num_envs):
             start(slot)
         while any(job is not None for job in current):
-            actions = policy.act(observations)
-            actions = [a if current[s] is not None else {"action_type": "wait"} for s, a in enumerate(actions)]
-            acted_on = list(observations)
+            acted_on: list[Any] = [o if job is not None else None for o, job in zip(observations, current, strict=True)]
+            actions = policy.act(acted_on)
+            actions = [a if job is not None else None for a, job in zip(actions, current, strict=True)]
             observations, rewards, terminated, truncated, infos = pool.step(actions)
             for slot, job in enumerate(current):
                 if job is None:

@@ -56,6 +56,8 @@ class EnvPool:
     def step(
         self, actions: Sequence[Any]
     ) -> tuple[list[Any], list[float], list[bool], list[bool], list[dict[str, Any]]]:
+        """Steps every environment whose action is not None; a None action leaves its environment as it
+        is (an idle slot: nothing to run there) and reports ``(None, 0.0, False, False, {})`` for it."""
         if len(actions) != len(self):
             raise ValueError(f"got {len(actions)} actions for {len(self)} environments")
         results = list(self._executor.map(self._step_one, range(len(self)), actions))
@@ -83,6 +85,8 @@ class EnvPool:
             return self.envs[index].reset(seed=seed, options=options)
 
     def _step_one(self, index: int, action: Any) -> StepResult:
+        if action is None:
+            return None, 0.0, False, False, {}
         try:
             observation, reward, terminated, truncated, info = self.envs[index].step(action)
         except EnvironmentDied as error:

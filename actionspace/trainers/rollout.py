@@ -32,6 +32,7 @@ class TransitionRecorder:
 
     def __call__(self, record: StepRecord) -> None:
         generation = self.policy.last_generations[record.slot]
+        assert generation is not None, "a recorded step is an active slot's"
         if record.step == 0:
             self._open[record.slot] = []
         parsed = parse_action(generation.text)

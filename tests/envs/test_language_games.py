@@ -250,7 +250,7 @@ def test_games_run_in_the_shared_episode_loop():
             pass
 
         def act(self, observations):
-            return ["" if o["turn"] == 0 else "Is it alive?" for o in observations]
+            return [None if o is None else "" if o["turn"] == 0 else "Is it alive?" for o in observations]
 
     episodes = run_episodes(
         lambda _: TwentyQuestionsGame(), Asker(), [("twenty_questions", s) for s in range(3)], num_envs=2

@@ -72,3 +72,13 @@ def test_a_dead_environment_is_replaced_and_its_episode_truncated():
 def test_wrong_number_of_actions():
     with EnvPool(lambda i: SimPhoneEnv(), 2) as pool, pytest.raises(ValueError, match="2 environments"):
         pool.step([{"action_type": "wait"}])
+
+
+def test_a_none_action_leaves_its_environment_untouched():
+    with EnvPool(lambda i: SimPhoneEnv(SimPhoneConfig(max_steps=5)), 2) as pool:
+        pool.reset(seeds=[0, 1], options=[{"task": "WifiOn"}] * 2)
+        observations, rewards, terminated, truncated, infos = pool.step([{"action_type": "wait"}, None])
+        assert (observations[1], rewards[1], terminated[1], truncated[1], infos[1]) == (None, 0.0, False, False, {})
+        assert len(observations[0]["history"]) == 1
+        observations, *_ = pool.step([None, {"action_type": "wait"}])
+        assert len(observations[1]["history"]) == 1  # its first step: the idle call did not count

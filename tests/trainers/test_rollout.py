@@ -61,14 +61,17 @@ class FumblingOracle:
 
         texts = []
         for slot, observation in enumerate(observations):
+            if observation is None:  # an idle slot
+                texts.append(None)
+                continue
             if slot in self.pending and self.pending[slot] is None:  # the episode's first step
                 self.pending[slot] = self.oracles[slot].act(observation)
                 texts.append("I would tap the settings icon.")
                 continue
             action = self.pending.pop(slot, None) or self.oracles[slot].act(observation)
             texts.append(action.to_json())
-        self.last_prompts = [o["goal"] for o in observations]
-        self.last_generations = [Generation(t, [1], [-1.0], "stop") for t in texts]
+        self.last_prompts = [o["goal"] if o is not None else "" for o in observations]
+        self.last_generations = [Generation(t, [1], [-1.0], "stop") if t is not None else None for t in texts]
         return texts
 
 

@@ -1,7 +1,8 @@
 """Reference policies for GUI environments: the oracle (demonstrations) and uniform random actions.
 
 A policy sees a batch of observations, one per environment slot, and is told when a slot starts a new
-episode (the oracle needs the episode's task; an LLM policy does not).
+episode (the oracle needs the episode's task; an LLM policy does not). An idle slot (no episode left to
+run there) is ``None`` in the batch: the policy returns ``None`` for it and spends nothing on it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ class GUIPolicy(Protocol):
         """Called after ``env`` (in slot ``slot``) was reset for a new episode."""
         ...
 
-    def act(self, observations: list[dict[str, Any]]) -> list[Any]:
-        """One action (a JSONAction or model text) per observation, in slot order."""
+    def act(self, observations: list[dict[str, Any] | None]) -> list[Any]:
+        """One action (a JSONAction or model text) per observation, in slot order; None for an idle slot."""
         ...
 
 
@@ -37,8 +38,11 @@ class OraclePolicy:
             raise TypeError(f"the oracle needs an environment whose tasks have a plan; {type(env).__name__} has none")
         self._oracles[slot] = Oracle(task.oracle_plan())
 
-    def act(self, observations: list[dict[str, Any]]) -> list[Any]:
-        return [self._oracles[slot].act(observation) for slot, observation in enumerate(observations)]
+    def act(self, observations: list[dict[str, Any] | None]) -> list[Any]:
+        return [
+            self._oracles[slot].act(observation) if observation is not None else None
+            for slot, observation in enumerate(observations)
+        ]
 
 
 class RandomPolicy:
@@ -54,5 +58,5 @@ class RandomPolicy:
             space.seed(self.seed + slot)
             self._spaces[slot] = space
 
-    def act(self, observations: list[dict[str, Any]]) -> list[JSONAction]:
-        return [self._spaces[slot].sample() for slot in range(len(observations))]
+    def act(self, observations: list[dict[str, Any] | None]) -> list[JSONAction | None]:
+        return [self._spaces[slot].sample() if o is not None else None for slot, o in enumerate(observations)]

@@ -39,11 +39,13 @@ class LanguageGameDemos:
         examples: list[dict[str, list[dict[str, str]]]] = []
 
         def record(step: StepRecord) -> None:
+            generation = player.last_generations[step.slot]
+            assert generation is not None, "a recorded step is an active slot's"
             examples.append(
                 {
                     "messages": [
                         {"role": "user", "content": str(step.observation["prompt"])},
-                        {"role": "assistant", "content": player.last_generations[step.slot].text},
+                        {"role": "assistant", "content": generation.text},
                     ]
                 }
             )

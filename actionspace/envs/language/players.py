@@ -63,15 +63,16 @@ class ScriptedPlayer:
         self.envs: dict[int, Any] = {}
         # What rollout recorders read, as from a model's policy (no token ids or log-probs: it is no model).
         self.last_prompts: list[str] = []
-        self.last_generations: list[Generation] = []
+        self.last_generations: list[Generation | None] = []
 
     def begin_episode(self, slot: int, env: gym.Env) -> None:
         self.envs[slot] = env.unwrapped  # for the public parts of the game (pool, counts); never the secret
 
-    def act(self, observations: list[dict[str, Any]]) -> list[str]:
-        texts = [getattr(self, f"_{self.game}")(slot, o) for slot, o in enumerate(observations)]
-        self.last_prompts = [o["prompt"] for o in observations]
-        self.last_generations = [Generation(text, [], [], "stop") for text in texts]
+    def act(self, observations: list[dict[str, Any] | None]) -> list[str | None]:
+        play = getattr(self, f"_{self.game}")
+        texts = [play(slot, o) if o is not None else None for slot, o in enumerate(observations)]
+        self.last_prompts = [o["prompt"] if o is not None else "" for o in observations]
+        self.last_generations = [Generation(text, [], [], "stop") if text is not None else None for text in texts]
         return texts
 
     def _choice(self, options: list[str]) -> str:

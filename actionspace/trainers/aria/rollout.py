@@ -30,11 +30,11 @@ class RecordingPolicy(Protocol):
     """A policy that keeps the prompts and generations of its last ``act`` (`TextPolicy`, `ScriptedPlayer`)."""
 
     last_prompts: list[str]
-    last_generations: list[Generation]
+    last_generations: list[Generation | None]  # None at idle slots
 
     def begin_episode(self, slot: int, env: gym.Env) -> None: ...
 
-    def act(self, observations: list[dict[str, Any]]) -> list[str]: ...
+    def act(self, observations: list[dict[str, Any] | None]) -> list[str | None]: ...
 
 
 class GameRecorder:
@@ -47,6 +47,7 @@ class GameRecorder:
 
     def __call__(self, record: StepRecord) -> None:
         generation = self.policy.last_generations[record.slot]
+        assert generation is not None, "a recorded step is an active slot's"
         if record.step == 0:
             self._open[record.slot] = []
         samples = self._open[record.slot]
