@@ -122,7 +122,31 @@ def report(summary: dict, args: dict) -> None:
     print(f"  SFT: {', '.join(f'{v:.3f}' for v in summary['sft'])}")
     for method, stats in summary["methods"].items():
         print(f"  {METHODS[method][0]}: {', '.join(f'{v:.3f}' for v in stats['final'])}")
+    print_paired(summary)
     print(f"\nPNG: {plot(summary)}")
+
+
+# The paper's ordering as pairs (better, worse); "sft" is each seed's starting policy.
+ORDERING = [("sols_str", "sft"), ("sols_str", "sols"), ("sols", "ppo"), ("sols_str", "ppo")]
+
+
+def print_paired(summary: dict) -> None:
+    """Every method of a seed starts from that seed's SFT policy, so the comparisons are paired: the mean
+    per-seed difference and its 95% t-interval. A pair holds beyond the intervals when the interval's lower
+    end is above 0."""
+    finals = {"sft": summary["sft"]} | {m: s["final"] for m, s in summary["methods"].items()}
+    labels = {"sft": "SFT"} | {m: METHODS[m][0] for m in METHODS}
+    pairs = [(a, b) for a, b in ORDERING if a in finals and b in finals]
+    if not pairs or len(summary["sft"]) < 2:
+        return
+    print("\n| paired difference (per seed) | mean ± 95% t | per seed | beyond the interval |")
+    print("|---|---|---|---|")
+    for better, worse in pairs:
+        differences = [x - y for x, y in zip(finals[better], finals[worse], strict=True)]
+        mean, half = mean_interval(differences)
+        beyond = "yes" if mean - half > 0 else "no"
+        per_seed = ", ".join(f"{d:+.3f}" for d in differences)
+        print(f"| {labels[better]} - {labels[worse]} | {mean:+.3f} ± {half:.3f} | {per_seed} | {beyond} |")
 
 
 def plot(summary: dict) -> Path:
