@@ -6,6 +6,8 @@ beside the paper's numbers, writes a PNG of greedy success vs env steps and a JS
     python benchmarks/sols_table.py --methods sols_str sols ppo a2c_str filtered_str
     python benchmarks/sols_table.py --quick            # 1 seed, a tiny budget (a smoke test)
     python benchmarks/sols_table.py --from-json benchmarks/results/sols_table.json   # re-render only
+    python benchmarks/sols_table.py --extend benchmarks/results/sols_table.json --seeds 2 --methods sols_str
+                                                       # 2 more seeds (after the saved ones) of these methods
 
 Each seed trains its own SFT policy (configs/sft_simphone.yaml, run.seed=seed); every method of that seed
 starts from it, so "SFT" is the same policy's score before any RL (the trainers' step-0 evaluation).
@@ -44,6 +46,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", type=Path, help="re-render the table and PNG from a saved result, no training")
+    parser.add_argument(
+        "--extend", type=Path, help="add --seeds more seeds, numbered after the saved ones, to a saved result"
+    )
     args = parser.parse_args()
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
@@ -51,11 +56,14 @@ def main() -> None:
     if args.quick:
         args.seeds, args.iterations, args.eval_episodes = 1, 2, 2
 
+    saved = json.loads(args.extend.read_text()) if args.extend else None
+    first_seed = len(saved["summary"]["sft"]) if saved else 0
+    seeds = range(first_seed, first_seed + args.seeds)
     root = Path(tempfile.mkdtemp(prefix="sols-table-"))
     sft_overrides = ["max_steps=10", "warmup_steps=0", "data.num_train=16", "data.num_test=4"] if args.quick else []
     sft_jobs = [
         (f"sft/{seed}", "configs/sft_simphone.yaml", [f"run.seed={seed}", f"run.dir={root}/sft{seed}", *sft_overrides])
-        for seed in range(args.seeds)
+        for seed in seeds
     ]
     sft = run_all(sft_jobs, args.workers)
     rl_common = [f"eval_episodes_per_template={args.eval_episodes}"]
@@ -63,29 +71,45 @@ def main() -> None:
         rl_common.append(f"iterations={args.iterations}")
     if args.quick:
         rl_common += ["episodes_per_iteration=4", "eval_every=1"]
-    sft_models = {seed: f"{sft[f'sft/{seed}'][0]['run_dir']}/model" for seed in range(args.seeds)}
+    sft_models = {seed: f"{sft[f'sft/{seed}'][0]['run_dir']}/model" for seed in seeds}
     jobs = [
         (
             f"{method}/{seed}",
             "configs/sols_simphone.yaml",
             [f"run.seed={seed}", f"model.path={sft_models[seed]}", *METHODS[method][1], *rl_common],
         )
-        for seed in range(args.seeds)
+        for seed in seeds
         for method in args.methods
     ]
     results = run_all(jobs, args.workers)
     summary: dict = {"methods": {}, "sft": []}
     for method in args.methods:
-        runs = [results[f"{method}/{seed}"][0] for seed in range(args.seeds)]
+        runs = [results[f"{method}/{seed}"][0] for seed in seeds]
         summary["methods"][method] = {
             "final": [r["after"]["success_rate"] for r in runs],
             "env_steps": [_last(r["records"], "rollout/env_steps") for r in runs],
             "curves": [_eval_curve(r["records"]) for r in runs],
         }
     first = args.methods[0]
-    summary["sft"] = [results[f"{first}/{seed}"][0]["before"]["success_rate"] for seed in range(args.seeds)]
-    report(summary, vars(args))
-    write_result("sols_table", {"args": vars(args), "summary": summary})
+    summary["sft"] = [results[f"{first}/{seed}"][0]["before"]["success_rate"] for seed in seeds]
+    run_args = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    if saved:  # seeds are appended in order, so a method's i-th value is seed i's in every list
+        summary = extend_summary(saved["summary"], summary)
+        run_args = saved["args"] | {"extended_by": saved["args"].get("extended_by", []) + [run_args]}
+    report(summary, run_args)
+    write_result("sols_table", {"args": run_args, "summary": summary})
+
+
+def extend_summary(saved: dict, new: dict) -> dict:
+    """The saved per-seed lists with the new seeds' values appended; methods not re-run keep fewer seeds.
+    A re-run method must have every saved seed, so that its i-th value stays seed i's."""
+    merged = {"sft": saved["sft"] + new["sft"], "methods": dict(saved["methods"])}
+    for method, added in new["methods"].items():
+        old = saved["methods"].get(method)
+        if old is None or len(old["final"]) != len(saved["sft"]):
+            raise SystemExit(f"--extend: {method} lacks some of the saved seeds, so its seeds would not line up")
+        merged["methods"][method] = {key: old[key] + added[key] for key in ("final", "env_steps", "curves")}
+    return merged
 
 
 def _last(records: list[dict], key: str) -> float:
@@ -104,20 +128,21 @@ def _eval_curve(records: list[dict]) -> tuple[list[float], list[float]]:
 
 
 def report(summary: dict, args: dict) -> None:
-    seeds = len(summary["sft"])
+    seeds = max([len(summary["sft"])] + [len(s["final"]) for s in summary["methods"].values()])
     print(
-        f"\n**SoLS paper's comparison on simphone test tasks: greedy success, mean and 95% t-interval over {seeds} "
-        f"seeds, {args['eval_episodes']} episodes per template per seed**\n"
+        f"\n**SoLS paper's comparison on simphone test tasks: greedy success, mean and 95% t-interval over up to "
+        f"{seeds} seeds, {args['eval_episodes']} episodes per template per seed**\n"
     )
-    print("| method | ours: success | ours: env steps | paper (AndroidWorld, %) |")
-    print("|---|---|---|---|")
+    print("| method | ours: success | seeds | ours: env steps | paper (AndroidWorld, %) |")
+    print("|---|---|---|---|---|")
     rows = [("sft", "SFT (the starting policy)", summary["sft"], None)]
     rows += [(m, METHODS[m][0], s["final"], s["env_steps"]) for m, s in summary["methods"].items()]
     for method, label, finals, env_steps in rows:
         mean, half = mean_interval(finals)
         steps = f"{sum(env_steps) / len(env_steps):,.0f}" if env_steps else "0"
         paper = PAPER.get(method)
-        print(f"| {label} | {mean:.3f} ± {half:.3f} | {steps} | {paper if paper is not None else '—'} |")
+        paper_text = paper if paper is not None else "—"
+        print(f"| {label} | {mean:.3f} ± {half:.3f} | {len(finals)} | {steps} | {paper_text} |")
     print("\nper seed:")
     print(f"  SFT: {', '.join(f'{v:.3f}' for v in summary['sft'])}")
     for method, stats in summary["methods"].items():
@@ -141,8 +166,8 @@ def print_paired(summary: dict) -> None:
         return
     print("\n| paired difference (per seed) | mean ± 95% t | per seed | beyond the interval |")
     print("|---|---|---|---|")
-    for better, worse in pairs:
-        differences = [x - y for x, y in zip(finals[better], finals[worse], strict=True)]
+    for better, worse in pairs:  # over the seeds both have (the first ones: seeds are appended in order)
+        differences = [x - y for x, y in zip(finals[better], finals[worse], strict=False)]
         mean, half = mean_interval(differences)
         beyond = "yes" if mean - half > 0 else "no"
         per_seed = ", ".join(f"{d:+.3f}" for d in differences)
