@@ -6,8 +6,8 @@ beside the paper's numbers, writes a PNG of greedy success vs env steps and a JS
     python benchmarks/sols_table.py --methods sols_str sols ppo a2c_str filtered_str
     python benchmarks/sols_table.py --quick            # 1 seed, a tiny budget (a smoke test)
     python benchmarks/sols_table.py --from-json benchmarks/results/sols_table.json   # re-render only
-    python benchmarks/sols_table.py --extend benchmarks/results/sols_table.json --seeds 2 --methods sols_str
-                                                       # 2 more seeds (after the saved ones) of these methods
+    python benchmarks/sols_table.py --extend benchmarks/results/sols_table.json --seeds 2 --methods sols ppo
+                                                       # 2 more seeds of these methods (after their saved ones)
 
 Each seed trains its own SFT policy (configs/sft_simphone.yaml, run.seed=seed); every method of that seed
 starts from it, so "SFT" is the same policy's score before any RL (the trainers' step-0 evaluation).
@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import write_result  # noqa: E402
+from common import COMMIT_AT_START, write_result  # noqa: E402
 from recipes import default_workers, mean_interval, run_all, save_figure  # noqa: E402
 
 # name -> (label, overrides); the paper's rows (arXiv 2509.01720, 80 AndroidWorld tasks, success %).
@@ -57,7 +57,7 @@ def main() -> None:
         args.seeds, args.iterations, args.eval_episodes = 1, 2, 2
 
     saved = json.loads(args.extend.read_text()) if args.extend else None
-    first_seed = len(saved["summary"]["sft"]) if saved else 0
+    first_seed = next_seed(saved["summary"], args.methods) if saved else 0
     seeds = range(first_seed, first_seed + args.seeds)
     root = Path(tempfile.mkdtemp(prefix="sols-table-"))
     sft_overrides = ["max_steps=10", "warmup_steps=0", "data.num_train=16", "data.num_test=4"] if args.quick else []
@@ -94,20 +94,42 @@ def main() -> None:
     summary["sft"] = [results[f"{first}/{seed}"][0]["before"]["success_rate"] for seed in seeds]
     run_args = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     if saved:  # seeds are appended in order, so a method's i-th value is seed i's in every list
-        summary = extend_summary(saved["summary"], summary)
-        run_args = saved["args"] | {"extended_by": saved["args"].get("extended_by", []) + [run_args]}
+        summary = extend_summary(saved["summary"], summary, first_seed)
+        # The file's "environment" becomes this run's; the saved seeds keep theirs here.
+        earlier = saved["args"].get("extended_by", [])
+        run_args = saved["args"] | {
+            "saved_environment": saved["args"].get("saved_environment", saved["environment"]),
+            "extended_by": earlier + [run_args | {"commit": COMMIT_AT_START}],
+        }
     report(summary, run_args)
     write_result("sols_table", {"args": run_args, "summary": summary})
 
 
-def extend_summary(saved: dict, new: dict) -> dict:
-    """The saved per-seed lists with the new seeds' values appended; methods not re-run keep fewer seeds.
-    A re-run method must have every saved seed, so that its i-th value stays seed i's."""
-    merged = {"sft": saved["sft"] + new["sft"], "methods": dict(saved["methods"])}
+def next_seed(saved: dict, methods: list[str]) -> int:
+    """The first seed an extension runs: the chosen methods must have the same number of seeds saved, so
+    that each keeps one value per seed, in seed order (seed i is the i-th value of every list)."""
+    counts = {method: len(saved["methods"].get(method, {"final": []})["final"]) for method in methods}
+    if len(set(counts.values())) != 1:
+        raise SystemExit(f"--extend: these methods have different numbers of saved seeds ({counts}); extend them apart")
+    return next(iter(counts.values()))
+
+
+def extend_summary(saved: dict, new: dict, first_seed: int) -> dict:
+    """The saved per-seed lists with the new seeds' values appended. SFT's list grows only by seeds it lacks;
+    for a seed it has, the re-trained SFT policy must score as it did (SFT is deterministic per seed), or the
+    methods would not share their starting policy."""
+    merged = {"sft": list(saved["sft"]), "methods": dict(saved["methods"])}
+    for offset, score in enumerate(new["sft"]):
+        seed = first_seed + offset
+        if seed < len(merged["sft"]):
+            if abs(merged["sft"][seed] - score) > 1e-9:
+                raise SystemExit(
+                    f"--extend: seed {seed}'s SFT policy scored {score}, not the saved {merged['sft'][seed]}"
+                )
+        else:
+            merged["sft"].append(score)
     for method, added in new["methods"].items():
-        old = saved["methods"].get(method)
-        if old is None or len(old["final"]) != len(saved["sft"]):
-            raise SystemExit(f"--extend: {method} lacks some of the saved seeds, so its seeds would not line up")
+        old = saved["methods"].get(method, {"final": [], "env_steps": [], "curves": []})
         merged["methods"][method] = {key: old[key] + added[key] for key in ("final", "env_steps", "curves")}
     return merged
 
