@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", type=Path, help="re-render the table and PNG from a saved result, no training")
     parser.add_argument(
-        "--extend", type=Path, help="add --seeds more seeds, numbered after the saved ones, to a saved result"
+        "--extend", type=Path, help="add --seeds more seeds of --methods, after their saved ones, to a saved result"
     )
     args = parser.parse_args()
     if args.from_json:

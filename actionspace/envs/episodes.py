@@ -76,6 +76,7 @@ def run_episodes(
         while any(job is not None for job in current):
             acted_on: list[Any] = [o if job is not None else None for o, job in zip(observations, current, strict=True)]
             actions = policy.act(acted_on)
+            # The loop decides which slots step, whatever a policy returns for an idle one.
             actions = [a if job is not None else None for a, job in zip(actions, current, strict=True)]
             observations, rewards, terminated, truncated, infos = pool.step(actions)
             for slot, job in enumerate(current):
