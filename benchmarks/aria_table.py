@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_result  # noqa: E402
-from recipes import default_workers, mean_interval, run_all  # noqa: E402
+from recipes import PAIRED_HEADER, default_workers, mean_interval, paired_row, run_all  # noqa: E402
 
 GAMES = ["bargaining", "negotiation", "twenty_questions", "guess_my_city"]
 METHODS = {
@@ -176,8 +176,22 @@ def report(summary: dict, args: dict) -> None:
         print(f"  {game}: " + ", ".join(parts))
     if "aria" in methods and "reinforce" in methods:
         print(f"\nARIA (offline) above REINFORCE in mean reward on {wins} of {len(summary)} games")
+    print_paired(summary, methods, seeds)
     if not all(stats["before_agrees"] for stats in summary.values()):
         print("warning: the methods' step-0 evaluations of one SFT policy disagree (evaluation is not deterministic)")
+
+
+def print_paired(summary: dict, methods: list[str], seeds: int) -> None:
+    """Every method of a (game, seed) starts from that seed's SFT policy: each ARIA variant minus
+    REINFORCE, seed by seed, in held-out reward."""
+    rivals = [m for m in methods if m != "reinforce"]
+    if "reinforce" not in methods or not rivals or seeds < 2:
+        return
+    print("\n" + PAIRED_HEADER)
+    for game, stats in summary.items():
+        for method in rivals:
+            label = f"{game}: {METHODS[method]} - {METHODS['reinforce']}"
+            print(paired_row(label, stats[method]["reward"], stats["reinforce"]["reward"]))
 
 
 def _mean(values: list[float]) -> float:

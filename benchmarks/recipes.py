@@ -63,6 +63,20 @@ def mean_interval(values: list[float]) -> tuple[float, float]:
     return mean, t * sd / math.sqrt(n)
 
 
+PAIRED_HEADER = "| paired difference (per seed) | mean ± 95% t | per seed | beyond the interval |\n|---|---|---|---|"
+
+
+def paired_row(label: str, better: list[float], worse: list[float]) -> str:
+    """One row of a paired comparison: methods of a seed start from the same policy, so the per-seed
+    differences are what varies. The pair holds beyond the interval when its 95% t-interval's lower end is
+    above 0. Seeds are paired in order, over the ones both have."""
+    differences = [x - y for x, y in zip(better, worse, strict=False)]
+    mean, half = mean_interval(differences)
+    beyond = "yes" if mean - half > 0 else "no"
+    per_seed = ", ".join(f"{d:+.3f}" for d in differences)
+    return f"| {label} | {mean:+.3f} ± {half:.3f} | {per_seed} | {beyond} |"
+
+
 def curve(records: list[dict], key: str) -> tuple[list[float], list[float]]:
     points = [(r["env_steps"], r[key]) for r in records if key in r and "env_steps" in r]
     return [p[0] for p in points], [p[1] for p in points]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import COMMIT_AT_START, write_result  # noqa: E402
-from recipes import default_workers, mean_interval, run_all, save_figure  # noqa: E402
+from recipes import PAIRED_HEADER, default_workers, mean_interval, paired_row, run_all, save_figure  # noqa: E402
 
 # name -> (label, overrides); the paper's rows (arXiv 2509.01720, 80 AndroidWorld tasks, success %).
 METHODS = {
@@ -178,22 +178,15 @@ ORDERING = [("sols_str", "sft"), ("sols_str", "sols"), ("sols", "ppo"), ("sols_s
 
 
 def print_paired(summary: dict) -> None:
-    """Every method of a seed starts from that seed's SFT policy, so the comparisons are paired: the mean
-    per-seed difference and its 95% t-interval. A pair holds beyond the intervals when the interval's lower
-    end is above 0."""
+    """Every method of a seed starts from that seed's SFT policy, so the comparisons are paired."""
     finals = {"sft": summary["sft"]} | {m: s["final"] for m, s in summary["methods"].items()}
     labels = {"sft": "SFT"} | {m: METHODS[m][0] for m in METHODS}
     pairs = [(a, b) for a, b in ORDERING if a in finals and b in finals]
     if not pairs or len(summary["sft"]) < 2:
         return
-    print("\n| paired difference (per seed) | mean ± 95% t | per seed | beyond the interval |")
-    print("|---|---|---|---|")
-    for better, worse in pairs:  # over the seeds both have (the first ones: seeds are appended in order)
-        differences = [x - y for x, y in zip(finals[better], finals[worse], strict=False)]
-        mean, half = mean_interval(differences)
-        beyond = "yes" if mean - half > 0 else "no"
-        per_seed = ", ".join(f"{d:+.3f}" for d in differences)
-        print(f"| {labels[better]} - {labels[worse]} | {mean:+.3f} ± {half:.3f} | {per_seed} | {beyond} |")
+    print("\n" + PAIRED_HEADER)
+    for better, worse in pairs:
+        print(paired_row(f"{labels[better]} - {labels[worse]}", finals[better], finals[worse]))
 
 
 def plot(summary: dict) -> Path:
