@@ -15,7 +15,8 @@ SplitScore (epsilon 0.01, tau 10). The gradient estimate is REINFORCE on the tin
 g = mean_i A_i grad log pi(a_i | s_i), over disjoint minibatches of the same samples, with A = R (raw) or
 A = R~ (ARIA); its variance is the mean squared distance of the minibatch estimates from their mean
 (the trace of their covariance). The same with a mean baseline subtracted from each is shown too, and
-ARIA's advantage as its code computes it, A~ = R~ - V~ (V~: the mean return of the history cluster).
+ARIA's advantage as its code computes it, A~ = R~ - V~ (V~: the mean return of the history cluster),
+against raw returns with and without the mean baseline.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ def play(game: str, options: dict, count: int, gamma: float, seed: int, policy=N
 def gradient_variance(policy, tokenizer, samples, advantages, minibatch: int, order, *, sampled: bool) -> float:
     """Trace of the covariance of minibatch REINFORCE estimates mean_i A_i grad log pi(a_i|s_i)."""
     import torch
+
+    if len(order) < 2 * minibatch:
+        raise SystemExit(f"{len(order)} moves make fewer than 2 minibatches of {minibatch}: play more games (--games)")
 
     estimates = []
     for start in range(0, len(order) - minibatch + 1, minibatch):
@@ -158,13 +162,16 @@ def main() -> None:
         results[game] = {"samples": len(samples), "k": k, "distinct_actions": actions.num_leaves, "sampler": who}
         results[game]["options"] = options.get(game, {})
         results[game] |= variances
-        ratio = variances["raw"] / variances["aria"]
-        ratio_centered = variances["raw_centered"] / variances["aria_centered"]
-        ratio_advantage = variances["raw"] / variances["aria_advantage"]
+        ratio = _ratio(variances["raw"], variances["aria"])
+        ratio_centered = _ratio(variances["raw_centered"], variances["aria_centered"])
+        ratio_advantage = _ratio(variances["raw"], variances["aria_advantage"])
+        # A~ carries a baseline, so it is also set against REINFORCE with the batch-mean baseline.
+        ratio_advantage_centered = _ratio(variances["raw_centered"], variances["aria_advantage"])
         rows.append(
             f"| {game} ({'policy' if sampled else 'scripted'}) | {len(samples)} |"
             f" {actions.num_leaves} | {k} | {variances['raw']:.3g} | "
-            f"{variances['aria']:.3g} | **{ratio:.2f}x** | {ratio_centered:.2f}x | {ratio_advantage:.2f}x |"
+            f"{variances['aria']:.3g} | **{ratio:.2f}x** | {ratio_centered:.2f}x | {ratio_advantage:.2f}x "
+            f"| {ratio_advantage_centered:.2f}x |"
         )
         print(rows[-1], flush=True)
 
@@ -175,8 +182,8 @@ def main() -> None:
             "(epsilon 0.01, tau 10).",
             "",
             "| game | samples | distinct actions | k | var (raw R) | var (ARIA R~) | raw / ARIA | with mean baseline "
-            "| raw / ARIA A~ = R~ - V~ |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| raw / ARIA A~ = R~ - V~ | (raw - mean) / A~ |",
+            "|---|---|---|---|---|---|---|---|---|---|",
             *rows,
         ]
     )
@@ -185,6 +192,11 @@ def main() -> None:
     name = "aria_variance" if not policies and not options and args.games_only == GAMES else "aria_variance_custom"
     path = write_result(name, {"args": vars(args), "results": results, "table": table})
     print(f"\nwrote {path}")
+
+
+def _ratio(raw: float, aria: float) -> float:
+    """raw / aria; inf when aggregation removes all variance (every move in one intention of equal return)."""
+    return raw / aria if aria > 0 else float("inf")
 
 
 if __name__ == "__main__":
