@@ -43,6 +43,11 @@ class ARIAConfig:
     history_baseline: bool = False
     """aria, aria_online: use A~ = R~ - V~, V~ the mean return of the move's history cluster (the paper's
     code, ``value_type='adv'``), instead of R~ (the paper's text)."""
+    return_scale_quantile: float = 1.0
+    """Returns are divided by this quantile of their nonzero magnitudes in the batch, so that SplitScore's
+    epsilon and the learning rate mean the same in every game. 1.0: the largest |return|. Below 1 one
+    outlier game (a buyer typing $80000) cannot shrink every other return towards 0, which drives
+    SplitScore to k = 1; the outlier's returns then exceed 1 in magnitude."""
     filter_top: float = 0.3
     """filtered_bc: the fraction of games (by reward) imitated."""
     sft_coef: float = 0.5
@@ -105,6 +110,8 @@ class ARIAConfig:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not 0 < self.gamma <= 1:
             raise ConfigError(f"gamma must be in (0, 1], got {self.gamma}")
+        if not 0 < self.return_scale_quantile <= 1:
+            raise ConfigError(f"return_scale_quantile must be in (0, 1], got {self.return_scale_quantile}")
         if not 0 < self.filter_top <= 1:
             raise ConfigError(f"filter_top must be in (0, 1], got {self.filter_top}")
         if self.online_samples < 2:

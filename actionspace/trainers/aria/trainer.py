@@ -4,8 +4,9 @@ One `Run` step is one iteration: ``games_per_iteration`` games played by the pol
 ``temperature``) against the game's counterpart; every move becomes a sample with its transcript and its
 discounted return; the advantage chosen by ``advantage`` is computed over the whole batch (ARIA: embed
 moves and transcripts, cluster, pick k by SplitScore, aggregate); then `losses.reinforce_loss` is
-minimised over minibatches. Returns are divided by the batch's largest |return| so that SplitScore's
-epsilon and the learning rate mean the same in every game (surplus in dollars, points, or win/loss).
+minimised over minibatches. Returns are divided by the batch's largest |return| (or a lower quantile of
+the magnitudes, ``return_scale_quantile``) so that SplitScore's epsilon and the learning rate mean the
+same in every game (surplus in dollars, points, or win/loss).
 
 Online ARIA (``advantage=aria_online``) computes R~ the same way, then fits `IntentionRewardModel` to it
 (warm-started each iteration) and, instead of the recorded moves, updates on ``online_samples`` fresh
@@ -43,6 +44,15 @@ from actionspace.trainers.aria.rollout import GameSample, collect_games
 from actionspace.trainers.updates import IterationUpdates, export_policy
 
 EVAL_SEED_OFFSET = 1_000_000  # evaluation games never share a seed with self-play games
+
+
+def scale_returns(returns: np.ndarray, quantile: float) -> np.ndarray:
+    """Returns divided by the ``quantile`` of their nonzero magnitudes (1.0: the largest |return|). Zeros
+    are left out of the quantile: in the guessing games most moves belong to lost games and return 0."""
+    magnitudes = np.abs(returns[returns != 0])
+    if magnitudes.size == 0:
+        return returns
+    return returns / float(np.quantile(magnitudes, quantile))
 
 
 @TRAINERS.register("aria")
@@ -134,8 +144,9 @@ class ARIATrainer:
     # ----------------------------------------------------------------------------------------------
     def advantages(self, samples: list[GameSample]) -> tuple[np.ndarray, dict[str, float]]:
         """The per-move advantage of the configured method (NaN marks a move filtered_bc leaves out)."""
-        returns = np.array([s.transition.return_ for s in samples], dtype=np.float64)
-        returns = returns / max(float(np.abs(returns).max()), 1e-12)
+        returns = scale_returns(
+            np.array([s.transition.return_ for s in samples], dtype=np.float64), self.config.return_scale_quantile
+        )
         if self.config.advantage == "reinforce":
             return returns, {}
         if self.config.advantage == "filtered_bc":

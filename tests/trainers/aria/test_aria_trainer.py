@@ -62,6 +62,17 @@ def test_reinforce_advantage_is_the_return_scaled_by_the_batch_maximum(tmp_path)
     assert advantages.tolist() == [0.25, 0.5, -1.0]
 
 
+def test_a_return_scale_quantile_keeps_one_outlier_game_from_shrinking_the_rest(tmp_path):
+    # Nonzero magnitudes [1, 2, 3, 4, 1000]; their median is 3 (the zero of a lost game is left out).
+    samples = _samples(
+        {"a": [1.0, 2.0], "b": [-3.0, 4.0], "c": [0.0], "d": [-1000.0]}, {"a": 2, "b": 4, "c": 0, "d": -1000}
+    )
+    advantages, _ = _trainer(tmp_path, advantage="reinforce", return_scale_quantile=0.5).advantages(samples)
+    assert advantages == pytest.approx([1 / 3, 2 / 3, -1.0, 4 / 3, 0.0, -1000 / 3])
+    lost = _samples({"a": [0.0, 0.0]}, {"a": 0})  # nothing to scale by: returned as they are
+    assert _trainer(tmp_path, advantage="reinforce", return_scale_quantile=0.5).advantages(lost)[0].tolist() == [0, 0]
+
+
 def test_filtered_bc_keeps_the_moves_of_the_best_games_only(tmp_path):
     samples = _samples({"a": [1.0, 1.0], "b": [0.0], "c": [3.0, 3.0], "d": [-1.0]}, {"a": 1, "b": 0, "c": 3, "d": -1})
     advantages, metrics = _trainer(tmp_path, advantage="filtered_bc", filter_top=0.5).advantages(samples)
@@ -155,4 +166,5 @@ def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
     assert "unknown config key 'env.kwargs (bargaining).max_turn'" in capsys.readouterr().err
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "game.name=chess"]) == 2
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "online_samples=1"]) == 2
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "return_scale_quantile=0"]) == 2
     assert not (tmp_path / "x").exists()
