@@ -119,6 +119,7 @@ def main() -> None:
         history_values,
         split_scores,
     )
+    from actionspace.trainers.aria.trainer import scale_returns
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -139,7 +140,7 @@ def main() -> None:
         policy = LLMPolicy(model, tokenizer)
         samples = play(game, options.get(game, {}), args.games, args.gamma, seed=0, policy=sampler)
         returns = np.array([s.transition.return_ for s in samples])
-        returns = returns / max(np.abs(returns).max(), 1e-12)
+        returns = scale_returns(returns, 1.0)  # by the largest |R|, as the trainer's default
         actions = IntentionTree.build(embedder.encode([s.transition.action_text for s in samples]), method=args.linkage)
         histories = IntentionTree.build(embedder.encode([s.history for s in samples]), method=args.linkage)
         k_max = min(args.k_max, actions.num_leaves - 1, histories.num_leaves - 1)
