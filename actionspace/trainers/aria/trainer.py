@@ -175,6 +175,13 @@ class ARIATrainer:
         k_max = max(1, min(config.k_max, actions.num_leaves - 1, histories.num_leaves - 1))
         scores = split_scores(histories, actions, returns, k_max)
         k = choose_k(scores, epsilon=config.split_epsilon, tau=config.split_tau)
+        if k == 1:
+            # Seen in Twenty Questions: 1 game in 9 won, so every early split moves R~ by less than epsilon.
+            self.run.print(
+                "warning: SplitScore chose k = 1 (one intention), so every move gets the batch's mean return and "
+                "ARIA's policy-gradient term is 0. Sparse or near-constant returns do this; a smaller "
+                f"split_epsilon (now {config.split_epsilon}) finds a finer cut."
+            )
         history_labels = histories.cut(k)
         aggregated = aggregate_rewards(history_labels, actions.cut(k), returns)
         if config.history_baseline:

@@ -53,7 +53,18 @@ def _trainer(tmp_path, **overrides) -> ARIATrainer:
     config = from_dict(ARIAConfig, {"run": {"dir": str(tmp_path), "progress": False}} | overrides)
     trainer = ARIATrainer.__new__(ARIATrainer)
     trainer.config = config
+    trainer.run = _PrintedRun()
     return trainer
+
+
+class _PrintedRun:
+    """Stands in for the Run where a test only needs what the trainer prints."""
+
+    def __init__(self) -> None:
+        self.printed: list[str] = []
+
+    def print(self, *args) -> None:
+        self.printed.append(" ".join(map(str, args)))
 
 
 def test_reinforce_advantage_is_the_return_scaled_by_the_batch_maximum(tmp_path):
@@ -96,6 +107,19 @@ def test_aria_advantage_averages_returns_within_intentions(tmp_path):
     for value, sample in zip(advantages, samples, strict=True):
         groups.setdefault(round(value, 9), []).append(sample.transition.return_)
     assert all(np.mean(members) == pytest.approx(value) for value, members in groups.items())
+
+
+def test_a_cut_into_one_intention_is_reported(tmp_path):
+    # Equal returns: no split changes R~, so SplitScore picks k = 1 and the policy gradient vanishes.
+    texts = ["I offer $50.", "How about $50?", "Accept.", "Deal, I accept."]
+    samples = _samples({"g": [0.5, 0.5, 0.5, 0.5]}, {"g": 0.5})
+    for sample, text in zip(samples, texts, strict=True):
+        sample.transition.action_text = text
+    trainer = _trainer(tmp_path, advantage="aria", k_max=3, split_tau=0, history_baseline=True)
+    trainer._embedder = None
+    advantages, metrics = trainer.advantages(samples)
+    assert metrics["train/k"] == 1 and not advantages.any()
+    assert any("k = 1" in line and "split_epsilon" in line for line in trainer.run.printed)
 
 
 def test_history_baseline_subtracts_the_mean_return_of_the_history_cluster(tmp_path):
