@@ -42,7 +42,7 @@ class ARIAConfig:
     """Largest k scored."""
     history_baseline: bool = False
     """aria, aria_online: use A~ = R~ - V~, V~ the mean return of the move's history cluster (the paper's
-    code, ``value_type='adv'``), instead of R~ (the paper's text)."""
+    code's ``value_type='adv'`` option), instead of R~ (the paper's text and its released scripts)."""
     return_scale_quantile: float = 1.0
     """Returns are divided by this quantile of their nonzero magnitudes in the batch, so that SplitScore's
     epsilon and the learning rate mean the same in every game. 1.0: the largest |return|. Below 1 one

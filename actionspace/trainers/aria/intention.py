@@ -8,8 +8,9 @@ credit, which lowers the variance of the policy gradient.
     R~_i = mean{ R_j : h(j) = h(i), a(j) = a(i) }          (the aggregated reward, used as advantage)
     V~_i = mean{ R_j : h(j) = h(i) }                        (optional baseline: A~_i = R~_i - V~_i)
 
-The paper defines the advantage as R~; its code subtracts V~, the mean return of the history cluster
-(``value_type='adv'``), which removes what the history alone predicts and keeps what the intention adds.
+The paper defines the advantage as R~, and its released scripts train on it (``reward = 'q'``). Their
+``value_type='adv'`` option subtracts V~, the mean return of the history cluster, which removes what the
+history alone predicts and keeps what the intention adds.
 
 The number of clusters k comes from SplitScore: how much R~ still changes when one more cluster is split
 off,
