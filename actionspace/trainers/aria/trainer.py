@@ -175,7 +175,7 @@ class ARIATrainer:
         k_max = max(1, min(config.k_max, actions.num_leaves - 1, histories.num_leaves - 1))
         scores = split_scores(histories, actions, returns, k_max)
         k = choose_k(scores, epsilon=config.split_epsilon, tau=config.split_tau)
-        if k == 1:
+        if k == 1 < k_max:  # (with k_max = 1 there are too few distinct moves; epsilon is not the cause)
             # Seen in Twenty Questions: 1 game in 9 won, so every early split moves R~ by less than epsilon.
             self.run.print(
                 "warning: SplitScore chose k = 1 (one intention), so every move gets the batch's mean return and "
