@@ -91,7 +91,8 @@ class ARIAConfig:
     eval_games: int = 64
     """Games played for each evaluation (held-out seeds), at ``eval_temperature``."""
     eval_temperature: float = 0.0
-    """0: greedy."""
+    """0: greedy. Above 0, sampling draws from a seed fixed by ``run.seed``, so every policy of that seed meets
+    the same draws (common random numbers across methods), whatever training did to the random stream."""
 
     def __post_init__(self) -> None:
         for name in (

@@ -285,28 +285,35 @@ class ARIATrainer:
         """Held-out games (main process): mean reward with a 95% interval, win rate, invalid-move rate."""
         metrics: dict[str, float] = {}
         if self.run.is_main:
-            name = self.config.game.name
-            jobs = [(name, EVAL_SEED_OFFSET + i) for i in range(self.config.eval_games)]
-            recorder_games, episodes = collect_games(
-                lambda _: self.config.game.make(),
-                self._text_policy(self.config.eval_temperature),
-                name,
-                [seed for _, seed in jobs],
-                num_envs=self.config.num_envs,
-            )
-            rewards = np.array([game[-1].transition.reward for game in recorder_games])
-            half = 1.96 * rewards.std(ddof=1) / np.sqrt(len(rewards)) if len(rewards) > 1 else float("nan")
-            steps = sum(e.steps for e in episodes)
-            metrics = {
-                "reward": float(rewards.mean()),
-                "reward_low": float(rewards.mean() - half),
-                "reward_high": float(rewards.mean() + half),
-                "win_rate": sum(e.success for e in episodes) / len(episodes),
-                "invalid_rate": sum(e.invalid_actions for e in episodes) / max(steps, 1),
-                "games": float(len(episodes)),
-            }
+            with torch.random.fork_rng(devices=[torch.cuda.current_device()] if torch.cuda.is_available() else []):
+                # Sampled evaluation draws from a seed of its own: every policy of a run seed meets the same
+                # draws (methods compare on common random numbers), and training's random stream is untouched.
+                torch.manual_seed(EVAL_SEED_OFFSET + self.run.config.seed)
+                metrics = self._play_held_out_games()
         self.run.accelerator.wait_for_everyone()
         return metrics
+
+    def _play_held_out_games(self) -> dict[str, float]:
+        name = self.config.game.name
+        seeds = [EVAL_SEED_OFFSET + i for i in range(self.config.eval_games)]
+        games, episodes = collect_games(
+            lambda _: self.config.game.make(),
+            self._text_policy(self.config.eval_temperature),
+            name,
+            seeds,
+            num_envs=self.config.num_envs,
+        )
+        rewards = np.array([game[-1].transition.reward for game in games])
+        half = 1.96 * rewards.std(ddof=1) / np.sqrt(len(rewards)) if len(rewards) > 1 else float("nan")
+        steps = sum(e.steps for e in episodes)
+        return {
+            "reward": float(rewards.mean()),
+            "reward_low": float(rewards.mean() - half),
+            "reward_high": float(rewards.mean() + half),
+            "win_rate": sum(e.success for e in episodes) / len(episodes),
+            "invalid_rate": sum(e.invalid_actions for e in episodes) / max(steps, 1),
+            "games": float(len(episodes)),
+        }
 
     def save_pretrained(self) -> None:
         """The language model and tokenizer to ``<run dir>/model``."""

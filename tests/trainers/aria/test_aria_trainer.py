@@ -14,9 +14,11 @@ import torch
 from actionspace.agents.transition import Transition
 from actionspace.cli import main
 from actionspace.core.config import from_dict
+from actionspace.core.run import Run
+from actionspace.trainers.aria import trainer as trainer_module
 from actionspace.trainers.aria.config import ARIAConfig
 from actionspace.trainers.aria.losses import reinforce_loss
-from actionspace.trainers.aria.rollout import GameSample
+from actionspace.trainers.aria.rollout import GameSample, collect_games
 from actionspace.trainers.aria.trainer import ARIATrainer
 from tests.resume import assert_same_end, final_state, reference_and_resumed_runs
 
@@ -152,6 +154,32 @@ def test_train_recipe_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     assert {"reward", "win_rate", "invalid_rate"} <= json.loads((tmp_path / "results.json").read_text())[
         "after (step 1)"
     ].keys()
+
+
+def test_sampled_evaluation_repeats_exactly_and_leaves_the_training_stream_alone(tmp_path, monkeypatch):
+    """Every policy of a run seed meets the same sampling draws, wherever training left the random stream."""
+    played: list[list[str]] = []
+
+    def recording_collect_games(*args, **kwargs):
+        games, episodes = collect_games(*args, **kwargs)
+        played.append([sample.transition.action_text for game in games for sample in game])
+        return games, episodes
+
+    monkeypatch.setattr(trainer_module, "collect_games", recording_collect_games)
+    config = from_dict(
+        ARIAConfig,
+        {"run": {"dir": str(tmp_path), "progress": False, "use_tensorboard": False}, "eval_temperature": 1.0}
+        | {"eval_games": 4, "num_envs": 4, "max_new_tokens": 8},
+    )
+    with Run(config.run) as run:
+        trainer = ARIATrainer.from_config(config, run)
+        first = trainer.evaluate()
+        torch.rand(7)  # training moves the stream on
+        state = torch.get_rng_state()
+        assert trainer.evaluate() == first
+        assert torch.equal(torch.get_rng_state(), state)
+    assert first["games"] == 4
+    assert played[0] == played[1] and len(set(played[0])) > 1  # sampled, and drawn the same both times
 
 
 @pytest.mark.slow
