@@ -9,11 +9,13 @@ table beside the paper's numbers and writes a JSON.
     python benchmarks/aria_table.py --games bargaining --set temperature=0.7   # writes aria_table_custom.json
     python benchmarks/aria_table.py --quick                   # 1 seed, a tiny budget (a smoke test)
     python benchmarks/aria_table.py --from-json benchmarks/results/aria_table.json   # re-render only
+    python benchmarks/aria_table.py --reevaluate benchmarks/results/aria_table_guessing.json --eval-games 256 \
+        --set eval_temperature=1.0 --result-name aria_table_guessing_sampled   # the saved policies, no training
 
 Each (game, seed) trains its own SFT policy (configs/sft_<game>.yaml, run.seed=seed); every method of that
-seed starts from it, so "before" is that policy's step-0 evaluation (greedy, on held-out game seeds that
-self-play never uses). The score is the game's reward: surplus (bargaining), the agent's value of its
-items (negotiation), 1 for a win (the two guessing games).
+seed starts from it, so "before" is that policy's step-0 evaluation (on held-out game seeds that self-play
+never uses; greedy unless ``--set eval_temperature=T``). The score is the game's reward: surplus
+(bargaining), the agent's value of its items (negotiation), 1 for a win (the two guessing games).
 """
 
 from __future__ import annotations
@@ -67,10 +69,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", type=Path, help="re-render the table from a saved result, no training")
+    parser.add_argument(
+        "--reevaluate",
+        type=Path,
+        help="evaluate the policies a saved result lists again, with this call's --eval-games and --set; no training",
+    )
     args = parser.parse_args()
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
         return report(saved["summary"], saved["args"])
+    if args.reevaluate:
+        return reevaluate(args)
     if args.quick:
         args.seeds, args.iterations, args.games_per_iteration, args.eval_games, args.sft_steps = 1, 1, 6, 4, 10
 
@@ -116,6 +125,10 @@ def main() -> None:
         for method in args.methods
     ]
     results = run_all(jobs, args.workers)
+    policies = {
+        f"{game}/before/{seed}": f"{root}/sft-{game}-{seed}/model" for game in args.games for seed in range(args.seeds)
+    }
+    policies |= {label: f"{runs[0]['run_dir']}/model" for label, runs in results.items()}
     summary: dict = {}
     for game in args.games:
         runs = {m: [results[f"{game}/{m}/{s}"][0] for s in range(args.seeds)] for m in args.methods}
@@ -134,8 +147,58 @@ def main() -> None:
     report(summary, vars(args) | {"from_json": None})
     write_result(
         args.result_name or ("aria_table" if not args.set and args.games == GAMES else "aria_table_custom"),
-        {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "summary": summary},
+        {"args": _jsonable(vars(args)), "summary": summary, "policies": policies},
     )
+
+
+def reevaluate(args: argparse.Namespace) -> None:
+    """Every policy of a saved result (each seed's SFT policy, each run's final one) evaluated again through
+    its trainer's ``evaluate()``, on ``--eval-games`` held-out games with the ``--set`` overrides (e.g. sampled
+    play, ``eval_temperature=1.0``), and the table re-rendered from those scores."""
+    saved = json.loads(args.reevaluate.read_text())
+    if "policies" not in saved:
+        raise SystemExit(f"{args.reevaluate} lists no policies (written before aria_table.py recorded them)")
+    trained = saved["args"]
+    jobs = [
+        (
+            label,
+            f"configs/aria_{label.split('/')[0]}.yaml",
+            # The training run's overrides too (they may set the game), then this call's evaluation.
+            [
+                f"run.seed={label.split('/')[-1]}",
+                f"model.path={path}",
+                *trained["set"],
+                f"eval_games={args.eval_games}",
+                *args.set,
+            ],
+        )
+        for label, path in saved["policies"].items()
+    ]
+    results = run_all(jobs, args.workers, evaluate_only=True)
+
+    def scores(game: str, method: str) -> dict[str, list[float]]:
+        after = [results[f"{game}/{method}/{seed}"][0]["after"] for seed in range(trained["seeds"])]
+        return {key: [a[key] for a in after] for key in ("reward", "win_rate", "invalid_rate")}
+
+    summary = {
+        game: {"before": scores(game, "before"), "before_agrees": True}
+        | {method: scores(game, method) | {"k": saved["summary"][game][method]["k"]} for method in trained["methods"]}
+        for game in trained["games"]
+    }
+    reevaluated = trained | {"eval_games": args.eval_games, "set": trained["set"] + args.set}
+    report(summary, reevaluated)
+    write_result(
+        args.result_name or f"{args.reevaluate.stem}_reevaluated",
+        {
+            "args": reevaluated | {"reevaluated": _jsonable(vars(args))},
+            "summary": summary,
+            "policies": saved["policies"],
+        },
+    )
+
+
+def _jsonable(args: dict) -> dict:
+    return {k: str(v) if isinstance(v, Path) else v for k, v in args.items()}
 
 
 def _last(records: list[dict], key: str) -> float | None:
@@ -152,7 +215,7 @@ def report(summary: dict, args: dict) -> None:
     seeds = len(next(iter(summary.values()))["before"]["reward"])
     print(
         f"\n**ARIA's comparison: held-out reward (mean ± 95% t-interval over {seeds} seeds; {args['eval_games']} "
-        f"greedy games per evaluation), from each seed's SFT policy, {args['iterations']} iterations x "
+        f"{_evaluation(args)} games per evaluation), from each seed's SFT policy, {args['iterations']} iterations x "
         f"{args['games_per_iteration']} self-play games**\n"
     )
     print("| game | " + " | ".join(["before", *(METHODS[m] for m in methods)]) + " | paper: before -> ARIA (%) |")
@@ -179,6 +242,12 @@ def report(summary: dict, args: dict) -> None:
     print_paired(summary, methods, seeds)
     if not all(stats["before_agrees"] for stats in summary.values()):
         print("warning: the methods' step-0 evaluations of one SFT policy disagree (evaluation is not deterministic)")
+
+
+def _evaluation(args: dict) -> str:
+    """How held-out games were played: greedy unless an override set ``eval_temperature``."""
+    temperatures = [o.split("=", 1)[1] for o in args.get("set", []) if o.startswith("eval_temperature=")]
+    return f"sampled (temperature {temperatures[-1]})" if temperatures and float(temperatures[-1]) > 0 else "greedy"
 
 
 def print_paired(summary: dict, methods: list[str], seeds: int) -> None:

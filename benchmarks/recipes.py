@@ -15,10 +15,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run_recipe(config_path: str, overrides: list[str], probe: Callable[[Any], dict] | None = None) -> dict[str, Any]:
+def run_recipe(
+    config_path: str, overrides: list[str], probe: Callable[[Any], dict] | None = None, evaluate_only: bool = False
+) -> dict[str, Any]:
     """Trains ``config_path`` in this process with one torch thread; returns final eval metrics, the
     metrics.jsonl records (the learning curve), the run directory, and whatever ``probe(trainer)`` adds.
-    Runs go under a temporary root unless the overrides set ``run.dir`` or ``run.root``."""
+    Runs go under a temporary root unless the overrides set ``run.dir`` or ``run.root``.
+    ``evaluate_only``: no training, the trainer's ``evaluate()`` of the policy its config loads, as "after"."""
     import torch
 
     torch.set_num_threads(1)
@@ -33,6 +36,8 @@ def run_recipe(config_path: str, overrides: list[str], probe: Callable[[Any], di
     )
     with Run(config.run) as run:
         trainer = trainer_class.from_config(config, run)
+        if evaluate_only:
+            return {"after": trainer.evaluate(), "run_dir": str(run.output_dir)}
         results = trainer.train()
         extra = probe(trainer) if probe is not None else {}
         records = [json.loads(line) for line in (run.output_dir / "metrics.jsonl").read_text().splitlines() if line]
@@ -41,12 +46,15 @@ def run_recipe(config_path: str, overrides: list[str], probe: Callable[[Any], di
 
 
 def run_all(
-    jobs: list[tuple[str, str, list[str]]], workers: int, probe: Callable | None = None
+    jobs: list[tuple[str, str, list[str]]], workers: int, probe: Callable | None = None, evaluate_only: bool = False
 ) -> dict[str, list[dict]]:
     """Runs (label, config, overrides) jobs on ``workers`` processes; results grouped by label, in job order."""
     results: dict[str, list[dict]] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [(label, pool.submit(run_recipe, config, overrides, probe)) for label, config, overrides in jobs]
+        futures = [
+            (label, pool.submit(run_recipe, config, overrides, probe, evaluate_only))
+            for label, config, overrides in jobs
+        ]
         for label, future in futures:
             results.setdefault(label, []).append(future.result())
     return results
