@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument(
         "--reevaluate",
         type=Path,
-        help="evaluate the policies a saved result lists again, with this call's --eval-games and --set; no training",
+        help="evaluate the policies a saved result lists again (of --games), with this call's --eval-games and --set",
     )
     args = parser.parse_args()
     if args.from_json:
@@ -159,6 +159,7 @@ def reevaluate(args: argparse.Namespace) -> None:
     if "policies" not in saved:
         raise SystemExit(f"{args.reevaluate} lists no policies (written before aria_table.py recorded them)")
     trained = saved["args"]
+    games = [game for game in trained["games"] if game in args.games]
     jobs = [
         (
             label,
@@ -173,6 +174,7 @@ def reevaluate(args: argparse.Namespace) -> None:
             ],
         )
         for label, path in saved["policies"].items()
+        if label.split("/")[0] in games
     ]
     results = run_all(jobs, args.workers, evaluate_only=True)
 
@@ -183,9 +185,9 @@ def reevaluate(args: argparse.Namespace) -> None:
     summary = {
         game: {"before": scores(game, "before"), "before_agrees": True}
         | {method: scores(game, method) | {"k": saved["summary"][game][method]["k"]} for method in trained["methods"]}
-        for game in trained["games"]
+        for game in games
     }
-    reevaluated = trained | {"eval_games": args.eval_games, "set": trained["set"] + args.set}
+    reevaluated = trained | {"games": games, "eval_games": args.eval_games, "set": trained["set"] + args.set}
     report(summary, reevaluated)
     write_result(
         args.result_name or f"{args.reevaluate.stem}_reevaluated",
