@@ -160,6 +160,10 @@ def reevaluate(args: argparse.Namespace) -> None:
         raise SystemExit(f"{args.reevaluate} lists no policies (written before aria_table.py recorded them)")
     trained = saved["args"]
     games = [game for game in trained["games"] if game in args.games]
+    policies = {label: path for label, path in saved["policies"].items() if label.split("/")[0] in games}
+    missing = [path for path in policies.values() if not (Path(path) / "config.json").is_file()]
+    if missing:
+        raise SystemExit(f"saved policies not found (their run directories are gone?): {', '.join(missing)}")
     jobs = [
         (
             label,
@@ -173,8 +177,7 @@ def reevaluate(args: argparse.Namespace) -> None:
                 *args.set,
             ],
         )
-        for label, path in saved["policies"].items()
-        if label.split("/")[0] in games
+        for label, path in policies.items()
     ]
     results = run_all(jobs, args.workers, evaluate_only=True)
 
