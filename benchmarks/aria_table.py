@@ -11,6 +11,8 @@ table beside the paper's numbers and writes a JSON.
     python benchmarks/aria_table.py --from-json benchmarks/results/aria_table.json   # re-render only
     python benchmarks/aria_table.py --reevaluate benchmarks/results/aria_table_guessing.json --eval-games 256 \
         --set eval_temperature=1.0 --result-name aria_table_guessing_sampled   # the saved policies, no training
+    python benchmarks/aria_table.py --games negotiation --seeds 3 --first-seed 3 ...   # seeds 3-5 only
+    python benchmarks/aria_table.py --combine seeds0-2.json seeds3-5.json --result-name <name>   # one table
 
 Each (game, seed) trains its own SFT policy (configs/sft_<game>.yaml, run.seed=seed); every method of that
 seed starts from it, so "before" is that policy's step-0 evaluation (on held-out game seeds that self-play
@@ -50,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--games", nargs="+", default=GAMES, choices=GAMES)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds are first-seed .. first-seed + seeds - 1")
     parser.add_argument("--methods", nargs="+", default=["reinforce", "aria", "aria_online"], choices=list(METHODS))
     parser.add_argument("--iterations", type=int, default=2, help="self-play iterations per run")
     parser.add_argument("--games-per-iteration", type=int, default=64)
@@ -74,16 +77,25 @@ def main() -> None:
         type=Path,
         help="evaluate the policies a saved result lists again (of --games), with this call's --eval-games and --set",
     )
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        help="one table from saved results that differ only in their seeds (the games and methods all of them have)",
+    )
     args = parser.parse_args()
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
         return report(saved["summary"], saved["args"])
+    if args.combine:
+        return combine(args.combine, args.result_name)
     if args.reevaluate:
         return reevaluate(args)
     if args.quick:
         args.seeds, args.iterations, args.games_per_iteration, args.eval_games, args.sft_steps = 1, 1, 6, 4, 10
 
     root = args.sft_from or Path(tempfile.mkdtemp(prefix="aria-table-"))
+    seeds = _seeds(vars(args))
     sft_jobs = [
         (
             f"sft/{game}/{seed}",
@@ -97,7 +109,7 @@ def main() -> None:
             ],
         )
         for game in args.games
-        for seed in range(args.seeds)
+        for seed in seeds
         if not (root / f"sft-{game}-{seed}" / "model" / "config.json").is_file()
     ]
     run_all(sft_jobs, args.workers)
@@ -121,23 +133,21 @@ def main() -> None:
             ],
         )
         for game in args.games
-        for seed in range(args.seeds)
+        for seed in seeds
         for method in args.methods
     ]
     results = run_all(jobs, args.workers)
-    policies = {
-        f"{game}/before/{seed}": f"{root}/sft-{game}-{seed}/model" for game in args.games for seed in range(args.seeds)
-    }
+    policies = {f"{game}/before/{seed}": f"{root}/sft-{game}-{seed}/model" for game in args.games for seed in seeds}
     policies |= {label: f"{runs[0]['run_dir']}/model" for label, runs in results.items()}
     summary: dict = {}
     for game in args.games:
-        runs = {m: [results[f"{game}/{m}/{s}"][0] for s in range(args.seeds)] for m in args.methods}
+        runs = {m: [results[f"{game}/{m}/{s}"][0] for s in seeds] for m in args.methods}
         first = runs[args.methods[0]]
         summary[game] = {
             "before": {key: [r["before"][key] for r in first] for key in ("reward", "win_rate", "invalid_rate")},
             # Greedy evaluation of one policy on the same seeds: every method's step 0 must agree.
             "before_agrees": all(
-                r[s]["before"] == first[s]["before"] for r in runs.values() for s in range(args.seeds)
+                r[i]["before"] == first[i]["before"] for r in runs.values() for i in range(len(seeds))
             ),
         }
         for method, method_runs in runs.items():
@@ -182,7 +192,7 @@ def reevaluate(args: argparse.Namespace) -> None:
     results = run_all(jobs, args.workers, evaluate_only=True)
 
     def scores(game: str, method: str) -> dict[str, list[float]]:
-        after = [results[f"{game}/{method}/{seed}"][0]["after"] for seed in range(trained["seeds"])]
+        after = [results[f"{game}/{method}/{seed}"][0]["after"] for seed in _seeds(trained)]
         return {key: [a[key] for a in after] for key in ("reward", "win_rate", "invalid_rate")}
 
     summary = {
@@ -200,6 +210,55 @@ def reevaluate(args: argparse.Namespace) -> None:
             "policies": saved["policies"],
         },
     )
+
+
+def combine(paths: list[Path], result_name: str | None) -> None:
+    """One table from results of the same protocol run on different seeds (e.g. seeds 0-2, then 3-5): every
+    per-seed list is concatenated, in the order given. Anything else that differs fails before writing."""
+    if not result_name:
+        raise SystemExit("--combine needs --result-name (the combined table gets a name of its own)")
+    saved = [json.loads(path.read_text()) for path in paths]
+    protocol = ("iterations", "games_per_iteration", "eval_games", "sft_steps", "set")
+    for path, result in zip(paths[1:], saved[1:], strict=True):
+        differing = [key for key in protocol if result["args"][key] != saved[0]["args"][key]]
+        if differing:
+            raise SystemExit(f"{path} differs from {paths[0]} in {', '.join(differing)}: not one protocol")
+    seeds = [seed for result in saved for seed in _seeds(result["args"])]
+    if len(set(seeds)) != len(seeds):
+        raise SystemExit(f"the results share seeds ({sorted(seeds)}): each seed must come from one of them")
+    games = [g for g in saved[0]["summary"] if all(g in result["summary"] for result in saved)]
+    methods = [m for m in saved[0]["args"]["methods"] if all(m in result["args"]["methods"] for result in saved)]
+    summary = {
+        game: {"before_agrees": all(result["summary"][game]["before_agrees"] for result in saved)}
+        | {
+            column: {
+                key: [value for result in saved for value in result["summary"][game][column][key]]
+                for key in saved[0]["summary"][game][column]
+            }
+            for column in ("before", *methods)
+        }
+        for game in games
+    }
+    combined = saved[0]["args"] | {"games": games, "methods": methods, "seeds": len(seeds), "seed_list": seeds}
+    report(summary, combined)
+    policies = {
+        label: path
+        for result in saved
+        for label, path in result.get("policies", {}).items()
+        if label.split("/")[0] in games and label.split("/")[1] in ("before", *methods)
+    }
+    write_result(
+        result_name,
+        {"args": combined | {"combined": [str(path) for path in paths]}, "summary": summary, "policies": policies},
+    )
+
+
+def _seeds(args: dict) -> list[int]:
+    """The seeds a run of this script used (an explicit list for a combined table)."""
+    if "seed_list" in args:
+        return list(args["seed_list"])
+    first = args.get("first_seed", 0)  # results written before --first-seed started at 0
+    return list(range(first, first + args["seeds"]))
 
 
 def _jsonable(args: dict) -> dict:
