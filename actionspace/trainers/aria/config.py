@@ -39,7 +39,7 @@ class ARIAConfig:
     split_tau: int = 10
     """SplitScore window: k is chosen when it and the next tau scores are below epsilon."""
     k_max: int = 120
-    """Largest k scored."""
+    """Largest k scored. When SplitScore finds no plateau below it, the cut is k_max and a warning says so."""
     history_baseline: bool = False
     """aria, aria_online: use A~ = R~ - V~, V~ the mean return of the move's history cluster (the paper's
     code's ``value_type='adv'`` option), instead of R~ (the paper's text and its released scripts)."""

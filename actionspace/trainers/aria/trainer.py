@@ -182,6 +182,12 @@ class ARIATrainer:
                 "ARIA's policy-gradient term is 0. Sparse or near-constant returns do this; a smaller "
                 f"split_epsilon (now {config.split_epsilon}) finds a finer cut."
             )
+        elif k == config.k_max < min(actions.num_leaves, histories.num_leaves) - 1:
+            # Seen in bargaining (256 games, 601 distinct moves): R~ settled only at k = 129.
+            self.run.print(
+                f"warning: SplitScore found no plateau up to k_max = {config.k_max}, so R~ uses that cut, coarser "
+                "than the rule would choose. A larger k_max lets it find one."
+            )
         history_labels = histories.cut(k)
         aggregated = aggregate_rewards(history_labels, actions.cut(k), returns)
         if config.history_baseline:

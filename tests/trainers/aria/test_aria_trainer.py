@@ -124,6 +124,24 @@ def test_a_cut_into_one_intention_is_reported(tmp_path):
     assert any("k = 1" in line and "split_epsilon" in line for line in trainer.run.printed)
 
 
+def test_a_cut_capped_by_k_max_is_reported(tmp_path):
+    # Four distinct moves whose returns all differ widely: every split moves R~ by more than epsilon, so
+    # SplitScore finds no plateau and the cut falls back to k_max = 2, coarser than the rule wants.
+    texts = ["I offer $50.", "How about $50?", "Accept.", "Deal, I accept."]
+    samples = _samples({"g": [8.0, -8.0, 4.0, -4.0]}, {"g": -4.0})
+    for sample, text in zip(samples, texts, strict=True):
+        sample.transition.action_text = text
+    trainer = _trainer(tmp_path, advantage="aria", k_max=2, split_tau=1)
+    trainer._embedder = None
+    _, metrics = trainer.advantages(samples)
+    assert metrics["train/k"] == 2
+    assert any("no plateau" in line and "k_max = 2" in line for line in trainer.run.printed)
+    trainer.run.printed.clear()
+    trainer.config.k_max = 3  # the finest cut there is: nothing coarser to warn about
+    trainer.advantages(samples)
+    assert not trainer.run.printed
+
+
 def test_history_baseline_subtracts_the_mean_return_of_the_history_cluster(tmp_path):
     texts = ["I offer $50.", "How about $50?", "Accept.", "Deal, I accept."]
     samples = _samples({"g": [1.0, 0.0, 0.5, 0.0]}, {"g": 0.0})
