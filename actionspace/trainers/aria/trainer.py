@@ -100,7 +100,7 @@ class ARIATrainer:
             self.history.before = self.evaluate()
             run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
         for iteration in run.steps(config.iterations):
-            samples, rollout_metrics = self._self_play(iteration)
+            samples, rollout_metrics = self.self_play(iteration)
             advantages, advantage_metrics = self.advantages(samples)
             if config.advantage == "aria_online":
                 metrics = self._fit_reward_model(samples, advantages, iteration)
@@ -120,7 +120,9 @@ class ARIATrainer:
             HFEngine(learner.model, learner.tokenizer), learner.tokenizer, sampling=sampling, render=render_prompt
         )
 
-    def _self_play(self, iteration: int) -> tuple[list[GameSample], dict[str, float]]:
+    def self_play(self, iteration: int) -> tuple[list[GameSample], dict[str, float]]:
+        """One iteration's self-play batch (its game seeds fixed by the run's seed and ``iteration``): every
+        move with its history and discounted return, and the batch's rollout metrics."""
         rng = random.Random(f"selfplay/{self.run.process_seed}/{iteration}")
         seeds = [rng.randrange(EVAL_SEED_OFFSET) for _ in range(self.config.games_per_iteration)]
         games, episodes = collect_games(
