@@ -16,15 +16,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_result  # noqa: E402
+from recipes import open_trainer  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
 # The seller's cost is below $500 and its list price at most 1.7 x cost: no sane offer exceeds $850.
 ABSURD_PRICE = 1000.0
 
@@ -53,21 +52,11 @@ def main() -> None:
 
 def measure(policy: Path, seed: int, overrides: list[str]) -> dict:
     """One self-play batch of ``policy``, and the mean return, R~ and A~ of its absurd offers."""
-    import torch
-
-    from actionspace.cli import _load_layers, load_train_config
-    from actionspace.core.run import Run
     from actionspace.envs.language.bargaining import parse_price_message
 
-    torch.set_num_threads(2)
-    _load_layers()
-    trainer_class, config, _ = load_train_config(
-        str(REPO / "configs/aria_bargaining.yaml"),
-        [f"model.path={policy}", f"run.seed={seed}", f"run.root={tempfile.mkdtemp(prefix='outliers-')}"]
-        + ["run.progress=false", "run.use_tensorboard=false", *overrides],
-    )
-    with Run(config.run) as run:
-        trainer = trainer_class.from_config(config, run)
+    overrides = [f"model.path={policy}", f"run.seed={seed}", *overrides]
+    with open_trainer("configs/aria_bargaining.yaml", overrides, threads=2) as (trainer, _):
+        config = trainer.config
         samples, _ = trainer.self_play(0)
         advantage = {}
         for name, method, baseline in (

@@ -7,24 +7,23 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run_recipe(
-    config_path: str, overrides: list[str], probe: Callable[[Any], dict] | None = None, evaluate_only: bool = False
-) -> dict[str, Any]:
-    """Trains ``config_path`` in this process with one torch thread; returns final eval metrics, the
-    metrics.jsonl records (the learning curve), the run directory, and whatever ``probe(trainer)`` adds.
-    Runs go under a temporary root unless the overrides set ``run.dir`` or ``run.root``.
-    ``evaluate_only``: no training, the trainer's ``evaluate()`` of the policy its config loads, as "after"."""
+@contextmanager
+def open_trainer(config_path: str, overrides: list[str], threads: int = 1) -> Iterator[tuple[Any, Any]]:
+    """The trainer of ``config_path`` (with overrides) inside its open Run, on ``threads`` torch threads, with
+    no progress bars or TensorBoard. Runs go under a temporary root unless the overrides set ``run.dir`` or
+    ``run.root``. Yields (trainer, run)."""
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
     from actionspace.cli import _load_layers, load_train_config
     from actionspace.core.run import Run
 
@@ -35,7 +34,16 @@ def run_recipe(
         str(REPO / config_path), overrides + where + ["run.progress=false", "run.use_tensorboard=false"]
     )
     with Run(config.run) as run:
-        trainer = trainer_class.from_config(config, run)
+        yield trainer_class.from_config(config, run), run
+
+
+def run_recipe(
+    config_path: str, overrides: list[str], probe: Callable[[Any], dict] | None = None, evaluate_only: bool = False
+) -> dict[str, Any]:
+    """Trains ``config_path`` in this process with one torch thread; returns final eval metrics, the
+    metrics.jsonl records (the learning curve), the run directory, and whatever ``probe(trainer)`` adds.
+    ``evaluate_only``: no training, the trainer's ``evaluate()`` of the policy its config loads, as "after"."""
+    with open_trainer(config_path, overrides) as (trainer, run):
         if evaluate_only:
             return {"after": trainer.evaluate(), "run_dir": str(run.output_dir)}
         results = trainer.train()
