@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from actionspace.core.registry import ENVS
-from actionspace.envs.language import BargainingGame, LLMCounterpart, NegotiationGame
+from actionspace.envs.language import BargainingGame, LLMCounterpart, NegotiationGame, TwentyQuestionsGame
 from actionspace.envs.language.bargaining import parse_price_message
 from actionspace.envs.language.negotiation import TOTAL_VALUE, value_vectors
 from actionspace.serving.engine import Generation
@@ -81,6 +81,18 @@ def negotiation(counts, agent, partner):
     game.reset(seed=0)
     game.counts, game.agent_values, game.partner_values = (np.array(x) for x in (counts, agent, partner))
     return game
+
+
+def test_observations_carry_the_agents_private_information_which_the_transcript_lacks():
+    game = negotiation([2, 2, 1], [1, 2, 2], [3, 0, 4])
+    observation = game.observation()
+    assert observation["private"] == "Pool: 2 books, 2 hats and 1 ball. My values: books 1, hats 2, balls 2."
+    assert "hats 2" not in observation["transcript"]
+    bargaining = BargainingGame()
+    observation, _ = bargaining.reset(seed=4)
+    assert observation["private"] == f"Worth ${bargaining.value:.0f} to me."
+    assert f"${bargaining.value:.0f}" not in observation["transcript"]
+    assert TwentyQuestionsGame().reset(seed=4)[0]["private"] == ""  # the questioner knows nothing hidden
 
 
 def test_negotiation_by_hand():

@@ -83,6 +83,9 @@ class BargainingGame(LanguageGame):
             "(e.g. 'I offer $120'), say 'accept' to take the Seller's last price, or 'no deal' to walk away."
         )
 
+    def private_information(self) -> str:
+        return f"Worth ${self.value:.0f} to me."
+
     def opening(self) -> str:
         return f"I'm selling {self.item}. The price is ${self.list_price:.0f}."
 

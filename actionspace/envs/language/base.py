@@ -101,6 +101,11 @@ class LanguageGame(gym.Env[dict[str, Any], str], ABC):
         """The counterpart's first message, if it speaks first."""
         return None
 
+    def private_information(self) -> str:
+        """The agent's private information in one line (its value, its item values), or "" when it has
+        none. The transcript does not show it, yet it decides what a message is worth."""
+        return ""
+
     # -- the turn loop -------------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
@@ -137,13 +142,14 @@ class LanguageGame(gym.Env[dict[str, Any], str], ABC):
 
     def observation(self) -> dict[str, Any]:
         """``prompt``: what a policy is asked (instructions, transcript, whose turn); ``transcript``: the
-        conversation alone (what ARIA embeds as the history); ``turn``: agent messages so far."""
+        conversation alone (what ARIA embeds as the history); ``private``: the agent's private information
+        (which ARIA can put ahead of the transcript); ``turn``: agent messages so far."""
         transcript = "\n".join(f"{t.speaker}: {t.text}" for t in self.history) or "(no messages yet)"
         prompt = (
             f"{self.instructions()}\n\nConversation so far:\n{transcript}\n\n"
             f"Turn {self.turn + 1} of {self.max_turns}. Write your next message as {self.agent_role}."
         )
-        return {"prompt": prompt, "transcript": transcript, "turn": self.turn}
+        return {"prompt": prompt, "transcript": transcript, "private": self.private_information(), "turn": self.turn}
 
 
 class LLMCounterpart:

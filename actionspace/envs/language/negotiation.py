@@ -72,6 +72,10 @@ class NegotiationGame(LanguageGame):
             "balls'), 'accept' the Partner's last proposal, or 'no deal' (worth 0 to both)."
         )
 
+    def private_information(self) -> str:
+        values = ", ".join(f"{name} {v}" for name, v in zip(ITEM_TYPES, self.agent_values, strict=True))
+        return f"Pool: {describe_split(self.counts)}. My values: {values}."
+
     def parse(self, text: str, speaker: str) -> Move:
         if not text.strip():
             return Move("invalid", reason="the message is empty")

@@ -43,6 +43,11 @@ class ARIAConfig:
     history_baseline: bool = False
     """aria, aria_online: use A~ = R~ - V~, V~ the mean return of the move's history cluster (the paper's
     code's ``value_type='adv'`` option), instead of R~ (the paper's text and its released scripts)."""
+    history_with_private: bool = False
+    """aria, aria_online: the history ARIA embeds is the agent's private information (bargaining: its value;
+    negotiation: the pool and its item values) then the transcript, instead of the transcript alone. The
+    transcript hides what decides a move's return: the same offer of $300 is a gain to a buyer who values
+    the item at $400 and a loss to one at $250, and a transcript-only history cluster pools the two."""
     return_scale_quantile: float = 1.0
     """Returns are divided by this quantile of their nonzero magnitudes in the batch, so that SplitScore's
     epsilon and the learning rate mean the same in every game. 1.0: the largest |return|. Below 1 one

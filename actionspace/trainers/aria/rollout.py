@@ -1,5 +1,6 @@
 """Self-play data for ARIA: games played by a text policy, as Transitions plus the history each action
-answered (the transcript, which ARIA embeds beside the action).
+answered (the transcript, optionally after the agent's private information; ARIA embeds it beside the
+action).
 
 Games give their reward at the end. Each step's return is that reward discounted to the step,
 gamma^(T-1-t) R (the card's "discounted return"; gamma = 1 gives every step the game's reward).
@@ -23,7 +24,8 @@ class GameSample:
     transition: Transition
     """Prompt, action text and token ids, behaviour log-prob, and the discounted return in ``return_``."""
     history: str
-    """The conversation before the action (the observation's ``transcript``)."""
+    """The conversation before the action (the observation's ``transcript``), after the agent's private
+    information (``private``) when the recorder was asked for it."""
 
 
 class RecordingPolicy(Protocol):
@@ -40,8 +42,8 @@ class RecordingPolicy(Protocol):
 class GameRecorder:
     """An ``on_step`` hook for :func:`run_episodes` collecting the games of a :class:`RecordingPolicy`."""
 
-    def __init__(self, policy: RecordingPolicy, gamma: float) -> None:
-        self.policy, self.gamma = policy, gamma
+    def __init__(self, policy: RecordingPolicy, gamma: float, *, with_private: bool = False) -> None:
+        self.policy, self.gamma, self.with_private = policy, gamma, with_private
         self.games: list[list[GameSample]] = []
         self._open: dict[int, list[GameSample]] = {}
 
@@ -65,13 +67,17 @@ class GameRecorder:
             behavior_logprob=generation.logprob,
             action_token_ids=list(generation.token_ids),
         )
-        samples.append(GameSample(transition, str(record.observation["transcript"])))
+        samples.append(GameSample(transition, self._history(record.observation)))
         if done:
             final, length = float(record.reward), len(samples)
             for sample in samples:
                 sample.transition.success = bool(record.info.get("success"))
                 sample.transition.return_ = self.gamma ** (length - 1 - sample.transition.step) * final
             self.games.append(self._open.pop(record.slot))
+
+    def _history(self, observation: dict[str, Any]) -> str:
+        transcript, private = str(observation["transcript"]), str(observation.get("private", ""))
+        return f"{private}\n{transcript}" if self.with_private and private else transcript
 
 
 def collect_games(
@@ -82,8 +88,10 @@ def collect_games(
     *,
     num_envs: int = 8,
     gamma: float = 1.0,
+    with_private: bool = False,
 ) -> tuple[list[list[GameSample]], list[Episode]]:
-    """Plays one game per seed with ``policy`` (``num_envs`` at a time); returns the samples per game."""
-    recorder = GameRecorder(policy, gamma)
+    """Plays one game per seed with ``policy`` (``num_envs`` at a time); returns the samples per game, their
+    histories led by the agent's private information when ``with_private``."""
+    recorder = GameRecorder(policy, gamma, with_private=with_private)
     episodes = run_episodes(make_game, policy, [(game, seed) for seed in seeds], num_envs=num_envs, on_step=recorder)
     return recorder.games, episodes

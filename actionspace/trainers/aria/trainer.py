@@ -132,6 +132,7 @@ class ARIATrainer:
             seeds,
             num_envs=self.config.num_envs,
             gamma=self.config.gamma,
+            with_private=self.config.history_with_private,
         )
         rewards = [game[-1].transition.reward for game in games]
         steps = sum(e.steps for e in episodes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actionspace.agents.text_policy import TextPolicy, render_prompt
-from actionspace.envs.language import TwentyQuestionsGame
+from actionspace.envs.language import BargainingGame, TwentyQuestionsGame
 from actionspace.serving.engine import Generation
 from actionspace.trainers.aria.rollout import collect_games
 
@@ -43,3 +43,24 @@ def test_games_become_samples_with_transcripts_and_discounted_returns():
     assert game[2].transition.action_text == f"Is it a {probe.secret}?"
     assert game[1].transition.behavior_logprob == -1.0 and game[1].transition.action_token_ids == [7, 7]
     assert all(s.transition.success for s in game)
+
+
+class OfferEngine:
+    """A buyer that always offers $100."""
+
+    def generate(self, prompts, params):
+        return [Generation("I offer $100", [7], [-0.5], "stop") for _ in prompts]
+
+
+@pytest.mark.parametrize("with_private", [False, True])
+def test_histories_lead_with_the_private_information_only_when_asked(with_private):
+    probe = BargainingGame()
+    probe.reset(seed=3)
+    policy = TextPolicy(OfferEngine(), Tokenizer(), render=render_prompt)
+    (game,), _ = collect_games(lambda _: BargainingGame(), policy, "bargaining", [3], with_private=with_private)
+    transcript = f"Seller: I'm selling {probe.item}. The price is ${probe.list_price:.0f}."
+    expected = f"Worth ${probe.value:.0f} to me.\n{transcript}" if with_private else transcript
+    assert game[0].history == expected
+    assert (f"{transcript}\nBuyer: I offer $100\nSeller: " in game[1].history) and (
+        game[1].history.startswith("Worth $") == with_private
+    )
