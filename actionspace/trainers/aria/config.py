@@ -65,10 +65,19 @@ class ARIAConfig:
     """Passes over each iteration's moves when fitting the reward model (warm-started across iterations)."""
     reward_model_learning_rate: float = 1e-3
     """AdamW learning rate of the reward model."""
+    reward_model_holdout: float = 0.1
+    """Fraction of each iteration's self-play games kept out of the reward model's fit, to stop it early and
+    to measure its held-out R^2 (at least one game)."""
     online_histories: int = 256
     """Self-play histories (distinct prompts) at which fresh moves are sampled per iteration."""
     online_samples: int = 4
     """Fresh moves per history; their mean reward-model score is the baseline of each (>= 2)."""
+    online_min_r2: float = 0.0
+    """The fresh-move update runs only when the reward model explains more than this share of R~'s variance
+    on held-out self-play games (or when those games have no spread to judge by). Otherwise the iteration
+    updates on the recorded moves with the aggregated advantage, as offline ARIA does (logged as
+    ``online/fallback``): a model that scores unseen games no better than their mean steers the policy by its
+    errors, towards the fresh moves it extrapolates to."""
 
     # Self-play
     iterations: int = 3
@@ -122,6 +131,10 @@ class ARIAConfig:
             raise ConfigError(f"filter_top must be in (0, 1], got {self.filter_top}")
         if self.online_samples < 2:
             raise ConfigError(f"online_samples must be >= 2 (their mean is the baseline), got {self.online_samples}")
+        if not 0 < self.reward_model_holdout < 1:
+            raise ConfigError(f"reward_model_holdout must be in (0, 1), got {self.reward_model_holdout}")
+        if not self.online_min_r2 < 1:
+            raise ConfigError(f"online_min_r2 must be < 1 (R^2 is at most 1), got {self.online_min_r2}")
         if self.reward_model_learning_rate <= 0:
             raise ConfigError(f"reward_model_learning_rate must be > 0, got {self.reward_model_learning_rate}")
         if self.linkage == "ward" and self.metric != "euclidean":

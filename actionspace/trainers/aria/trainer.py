@@ -11,7 +11,9 @@ same in every game (surplus in dollars, points, or win/loss).
 Online ARIA (``advantage=aria_online``) computes R~ the same way, then fits `IntentionRewardModel` to it
 (warm-started each iteration) and, instead of the recorded moves, updates on ``online_samples`` fresh
 moves per self-play history, sampled by the current policy just before each minibatch and scored by
-the reward model, with their mean score as the baseline.
+the reward model, with their mean score as the baseline. An iteration whose reward model explains no
+more than ``online_min_r2`` of R~'s variance on held-out self-play games updates on the recorded moves
+with the aggregated advantage instead (offline ARIA's update).
 """
 
 from __future__ import annotations
@@ -104,7 +106,12 @@ class ARIATrainer:
             advantages, advantage_metrics = self.advantages(samples)
             if config.advantage == "aria_online":
                 metrics = self._fit_reward_model(samples, advantages, iteration)
-                metrics |= self._online_update(samples, iteration)
+                # NaN (no held-out spread to judge by) keeps the fresh-move update the config asked for.
+                skilled = not metrics["reward_model/holdout_r2"] <= config.online_min_r2
+                update = (
+                    self._online_update(samples, iteration) if skilled else self._update(samples, advantages, iteration)
+                )
+                metrics |= update | {"online/fallback": float(not skilled)}
             else:
                 metrics = self._update(samples, advantages, iteration)
             run.log(rollout_metrics | advantage_metrics | metrics)
@@ -249,6 +256,7 @@ class ARIATrainer:
             np.array(values),
             np.array(games),
             epochs=self.config.reward_model_epochs,
+            holdout=self.config.reward_model_holdout,
             seed=self.run.config.seed * 10_000 + iteration,
         )
 

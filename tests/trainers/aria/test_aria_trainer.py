@@ -205,14 +205,31 @@ def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path):
     overrides = [
         f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=1",
         "games_per_iteration=6", "num_envs=6", "eval_games=2", "max_new_tokens=8", "minibatch_size=8",
-        "advantage=aria_online", "online_histories=6", "online_samples=2",
+        "advantage=aria_online", "online_histories=6", "online_samples=2", "online_min_r2=-1e9",
     ]  # fmt: skip
     assert main(["train", "configs/aria_bargaining.yaml", *overrides]) == 0
     records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
     update = next(r for r in records if "train/loss" in r)
-    assert update["reward_model/train_mse"] < update["reward_model/train_mse_before"]
+    assert update["reward_model/train_mse"] <= update["reward_model/train_mse_before"]
     # 6 histories x 2 fresh moves, 4 histories (8 moves) per minibatch: two updates.
+    assert update["online/fallback"] == 0
     assert update["train/updates"] == 2 and 0 < update["online/distinct_frac"] <= 1
+
+
+@pytest.mark.slow
+def test_online_aria_updates_on_the_recorded_moves_when_its_reward_model_has_no_held_out_skill(tmp_path):
+    overrides = [
+        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=1",
+        "games_per_iteration=20", "num_envs=10", "eval_games=2", "max_new_tokens=8", "minibatch_size=8",
+        "advantage=aria_online", "online_histories=6", "online_samples=2", "online_min_r2=0.999",
+        "reward_model_holdout=0.5",
+    ]  # fmt: skip
+    assert main(["train", "configs/aria_bargaining.yaml", *overrides]) == 0
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    update = next(r for r in records if "train/loss" in r)
+    assert update["reward_model/holdout_r2"] <= 0.999 and update["online/fallback"] == 1
+    # Offline ARIA's update instead: every recorded move once, 8 per minibatch; no fresh moves sampled.
+    assert update["train/updates"] == -(-update["rollout/moves"] // 8) and "online/distinct_frac" not in update
 
 
 def _online_command(run_dir, *extra: str) -> list[str]:
