@@ -25,15 +25,17 @@ def open_trainer(config_path: str, overrides: list[str], threads: int = 1) -> It
 
     torch.set_num_threads(threads)
     from actionspace.cli import _load_layers, load_train_config
+    from actionspace.core.config import to_dict
     from actionspace.core.run import Run
 
     _load_layers()
     placed = any(o.startswith(("run.dir=", "run.root=")) for o in overrides)
     where = [] if placed else [f"run.root={tempfile.mkdtemp(prefix='bench-')}"]
-    trainer_class, config, _ = load_train_config(
+    trainer_class, config, name = load_train_config(
         str(REPO / config_path), overrides + where + ["run.progress=false", "run.use_tensorboard=false"]
     )
-    with Run(config.run) as run:
+    # config.yaml in the run directory, as `actionspace train` writes it: a saved policy says what made it.
+    with Run(config.run, config_to_save={"trainer": name} | to_dict(config)) as run:
         yield trainer_class.from_config(config, run), run
 
 
