@@ -56,7 +56,8 @@ class ARIAConfig:
     filter_top: float = 0.3
     """filtered_bc: the fraction of games (by reward) imitated."""
     sft_coef: float = 0.5
-    """Weight of a behaviour-cloning term on the same moves (the paper's code: 0.5); 0: pure REINFORCE."""
+    """Weight of a behaviour-cloning term on the same moves (the paper's code: 0.5); 0: pure REINFORCE. Online
+    ARIA's fresh-move updates leave it out (they imitate nothing but the policy's own samples)."""
 
     # Online ARIA (advantage=aria_online)
     reward_model_hidden: int = 256
@@ -72,12 +73,14 @@ class ARIAConfig:
     """Self-play histories (distinct prompts) at which fresh moves are sampled per iteration."""
     online_samples: int = 4
     """Fresh moves per history; their mean reward-model score is the baseline of each (>= 2)."""
-    online_min_r2: float = 0.0
+    online_min_r2: float = 0.1
     """The fresh-move update runs only when the reward model explains more than this share of R~'s variance
     on held-out self-play games (or when those games have no spread to judge by). Otherwise the iteration
     updates on the recorded moves with the aggregated advantage, as offline ARIA does (logged as
     ``online/fallback``): a model that scores unseen games no better than their mean steers the policy by its
-    errors, towards the fresh moves it extrapolates to."""
+    errors, towards the fresh moves it extrapolates to. On negotiation a model at 0.003 (its untrained
+    initialisation, kept by early stopping) drove the policy to 99.5% invalid moves in one iteration; one
+    at 0.255 did not, once fresh moves were no longer imitated (``sft_coef`` is left out of that update)."""
 
     # Self-play
     iterations: int = 3

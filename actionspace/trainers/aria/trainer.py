@@ -11,7 +11,7 @@ same in every game (surplus in dollars, points, or win/loss).
 Online ARIA (``advantage=aria_online``) computes R~ the same way, then fits `IntentionRewardModel` to it
 (warm-started each iteration) and, instead of the recorded moves, updates on ``online_samples`` fresh
 moves per self-play history, sampled by the current policy just before each minibatch and scored by
-the reward model, with their mean score as the baseline. An iteration whose reward model explains no
+the reward model, with their mean score as the baseline, and no SFT term. An iteration whose reward model explains no
 more than ``online_min_r2`` of R~'s variance on held-out self-play games updates on the recorded moves
 with the aggregated advantage instead (offline ARIA's update).
 """
@@ -217,21 +217,30 @@ class ARIATrainer:
                 chosen = order[start : start + config.minibatch_size]
                 moves = [samples[i].transition for i in chosen]
                 self._reinforce_step(
-                    updates, [t.prompt for t in moves], [t.action_token_ids for t in moves], advantages[chosen]
+                    updates,
+                    [t.prompt for t in moves],
+                    [t.action_token_ids for t in moves],
+                    advantages[chosen],
+                    config.sft_coef,
                 )
         return updates.metrics()
 
     def _reinforce_step(
-        self, updates: IterationUpdates, prompts: list[str], token_ids: list[list[int]], advantages: np.ndarray
+        self,
+        updates: IterationUpdates,
+        prompts: list[str],
+        token_ids: list[list[int]],
+        advantages: np.ndarray,
+        sft_coef: float,
     ) -> None:
-        """One minibatch of `reinforce_loss` (with the SFT term) on these moves and advantages."""
+        """One minibatch of `reinforce_loss` (with an SFT term of weight ``sft_coef``) on these moves."""
         scores = self.policy(prompts, token_ids)
         updates.apply(
             reinforce_loss(
                 scores.logprobs,
                 torch.tensor(advantages, dtype=torch.float32, device=scores.logprobs.device),
                 scores.num_tokens.to(scores.logprobs.dtype),
-                sft_coef=self.config.sft_coef,
+                sft_coef=sft_coef,
             )
         )
 
@@ -289,7 +298,9 @@ class ARIATrainer:
                     embed([history for _, history in chunk for _ in range(group)]), embed(moves)
                 ).reshape(len(chunk), group)
                 advantages = (rewards - rewards.mean(axis=1, keepdims=True)).reshape(-1)
-                self._reinforce_step(updates, prompts, [g.token_ids for g in generations], advantages)
+                # No SFT term: imitating the policy's own fresh samples adds no information, and its per-token
+                # normalisation favours short moves; online it shrank a negotiator's moves to "." in one iteration.
+                self._reinforce_step(updates, prompts, [g.token_ids for g in generations], advantages, sft_coef=0.0)
                 scored.extend(rewards.reshape(-1).tolist())
                 distinct.extend(len(set(moves[i : i + group])) / group for i in range(0, len(moves), group))
         return updates.metrics() | {

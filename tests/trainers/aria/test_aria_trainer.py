@@ -214,6 +214,8 @@ def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path):
     # 6 histories x 2 fresh moves, 4 histories (8 moves) per minibatch: two updates.
     assert update["online/fallback"] == 0
     assert update["train/updates"] == 2 and 0 < update["online/distinct_frac"] <= 1
+    # Fresh moves are not imitated: the loss is the policy-gradient term alone.
+    assert update["train/loss"] == pytest.approx(update["train/policy_loss"]) and update["train/bc_loss"] > 0
 
 
 @pytest.mark.slow
