@@ -200,16 +200,21 @@ def test_sampled_evaluation_repeats_exactly_and_leaves_the_training_stream_alone
     assert played[0] == played[1] and len(set(played[0])) > 1  # sampled, and drawn the same both times
 
 
-@pytest.mark.slow
-def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path):
+def _one_online_iteration(run_dir, *extra: str) -> dict:
+    """Trains one online-ARIA iteration of bargaining on the tiny model; returns its update's metrics."""
     overrides = [
-        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=1",
-        "games_per_iteration=6", "num_envs=6", "eval_games=2", "max_new_tokens=8", "minibatch_size=8",
-        "advantage=aria_online", "online_histories=6", "online_samples=2", "online_min_r2=-1e9",
+        f"run.dir={run_dir}", "run.progress=false", "run.use_tensorboard=false", "iterations=1", "eval_games=2",
+        "max_new_tokens=8", "minibatch_size=8", "advantage=aria_online", "online_histories=6", "online_samples=2",
+        *extra,
     ]  # fmt: skip
     assert main(["train", "configs/aria_bargaining.yaml", *overrides]) == 0
-    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
-    update = next(r for r in records if "train/loss" in r)
+    records = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    return next(r for r in records if "train/loss" in r)
+
+
+@pytest.mark.slow
+def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path):
+    update = _one_online_iteration(tmp_path, "games_per_iteration=6", "num_envs=6", "online_min_r2=-1e9")
     assert update["reward_model/train_mse"] <= update["reward_model/train_mse_before"]
     # 6 histories x 2 fresh moves, 4 histories (8 moves) per minibatch: two updates.
     assert update["online/fallback"] == 0
@@ -220,15 +225,9 @@ def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path):
 
 @pytest.mark.slow
 def test_online_aria_updates_on_the_recorded_moves_when_its_reward_model_has_no_held_out_skill(tmp_path):
-    overrides = [
-        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=1",
-        "games_per_iteration=20", "num_envs=10", "eval_games=2", "max_new_tokens=8", "minibatch_size=8",
-        "advantage=aria_online", "online_histories=6", "online_samples=2", "online_min_r2=0.999",
-        "reward_model_holdout=0.5",
-    ]  # fmt: skip
-    assert main(["train", "configs/aria_bargaining.yaml", *overrides]) == 0
-    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
-    update = next(r for r in records if "train/loss" in r)
+    update = _one_online_iteration(
+        tmp_path, "games_per_iteration=20", "num_envs=10", "online_min_r2=0.999", "reward_model_holdout=0.5"
+    )
     assert update["reward_model/holdout_r2"] <= 0.999 and update["online/fallback"] == 1
     # Offline ARIA's update instead: every recorded move once, 8 per minibatch; no fresh moves sampled.
     assert update["train/updates"] == -(-update["rollout/moves"] // 8) and "online/distinct_frac" not in update
