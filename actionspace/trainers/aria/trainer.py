@@ -11,9 +11,9 @@ same in every game (surplus in dollars, points, or win/loss).
 Online ARIA (``advantage=aria_online``) computes R~ the same way, then fits `IntentionRewardModel` to it
 (warm-started each iteration) and, instead of the recorded moves, updates on ``online_samples`` fresh
 moves per self-play history, sampled by the current policy just before each minibatch and scored by
-the reward model, with their mean score as the baseline, and no SFT term. An iteration whose reward model explains no
-more than ``online_min_r2`` of R~'s variance on held-out self-play games updates on the recorded moves
-with the aggregated advantage instead (offline ARIA's update).
+the reward model, with their mean score as the baseline, and no SFT term. An iteration whose reward
+model explains no more than ``online_min_r2`` of R~'s variance on held-out self-play games updates on the
+recorded moves with the aggregated advantage instead (offline ARIA's update).
 """
 
 from __future__ import annotations
