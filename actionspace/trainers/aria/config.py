@@ -80,7 +80,9 @@ class ARIAConfig:
     ``online/fallback``): a model that scores unseen games no better than their mean steers the policy by its
     errors, towards the fresh moves it extrapolates to. On negotiation a model at 0.003 (its untrained
     initialisation, kept by early stopping) drove the policy to 99.5% invalid moves in one iteration; one
-    at 0.255 did not, once fresh moves were no longer imitated (``sft_coef`` is left out of that update)."""
+    at 0.255 did not, once fresh moves were no longer imitated (``sft_coef`` is left out of that update).
+    The gate is not a cure: skilled models are still reward-hacked (docs/aria.md, "Why online ARIA
+    collapsed")."""
 
     # Self-play
     iterations: int = 3
