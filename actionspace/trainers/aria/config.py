@@ -41,8 +41,10 @@ class ARIAConfig:
     k_max: int = 120
     """Largest k scored. When SplitScore finds no plateau below it, the cut is k_max and a warning says so."""
     history_baseline: bool = False
-    """aria, aria_online: use A~ = R~ - V~, V~ the mean return of the move's history cluster (the paper's
-    code's ``value_type='adv'`` option), instead of R~ (the paper's text and its released scripts)."""
+    """aria: use A~ = R~ - V~, V~ the mean return of the move's history cluster (the paper's code's
+    ``value_type='adv'`` option), instead of R~ (the paper's text and its released scripts). aria_online: its
+    reward model is fit to R~ either way (the fresh moves' group mean is their baseline); A~ is used only by
+    iterations that fall back to the recorded moves."""
     history_with_private: bool = False
     """aria, aria_online: the history ARIA embeds is the agent's private information (bargaining: its value;
     negotiation: the pool and its item values) then the transcript, instead of the transcript alone. The

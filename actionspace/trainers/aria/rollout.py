@@ -26,6 +26,15 @@ class GameSample:
     history: str
     """The conversation before the action (the observation's ``transcript``), after the agent's private
     information (``private``) when the recorder was asked for it."""
+    seed: int
+    """The game's seed: with the game's earlier moves it rebuilds the game at this move (`game_check`)."""
+
+
+def history_text(observation: dict[str, Any], with_private: bool) -> str:
+    """The history ARIA embeds for a game observation: its transcript, after the agent's private
+    information when ``with_private`` (and the game has any)."""
+    transcript, private = str(observation["transcript"]), str(observation.get("private", ""))
+    return f"{private}\n{transcript}" if with_private and private else transcript
 
 
 class RecordingPolicy(Protocol):
@@ -67,17 +76,13 @@ class GameRecorder:
             behavior_logprob=generation.logprob,
             action_token_ids=list(generation.token_ids),
         )
-        samples.append(GameSample(transition, self._history(record.observation)))
+        samples.append(GameSample(transition, history_text(record.observation, self.with_private), record.seed))
         if done:
             final, length = float(record.reward), len(samples)
             for sample in samples:
                 sample.transition.success = bool(record.info.get("success"))
                 sample.transition.return_ = self.gamma ** (length - 1 - sample.transition.step) * final
             self.games.append(self._open.pop(record.slot))
-
-    def _history(self, observation: dict[str, Any]) -> str:
-        transcript, private = str(observation["transcript"]), str(observation.get("private", ""))
-        return f"{private}\n{transcript}" if self.with_private and private else transcript
 
 
 def collect_games(

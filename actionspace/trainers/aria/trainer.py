@@ -11,7 +11,10 @@ same in every game (surplus in dollars, points, or win/loss).
 Online ARIA (``advantage=aria_online``) computes R~ the same way, then fits `IntentionRewardModel` to it
 (warm-started each iteration) and, instead of the recorded moves, updates on ``online_samples`` fresh
 moves per self-play history, sampled by the current policy just before each minibatch and scored by
-the reward model, with their mean score as the baseline, and no SFT term. An iteration whose reward
+the reward model, with their mean score as the baseline, and no SFT term. Each fresh move is first
+played in its game (`game_check`): one that ends the game is scored by the game's reward, one the game
+rejects ranks with its group's worst usable move. The reward model is fit to R~ even with
+``history_baseline`` (a group's mean is already each fresh move's baseline). An iteration whose reward
 model explains no more than ``online_min_r2`` of R~'s variance on held-out self-play games updates on the
 recorded moves with the aggregated advantage instead (offline ARIA's update).
 """
@@ -19,6 +22,7 @@ recorded moves with the aggregated advantage instead (offline ARIA's update).
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,9 +34,11 @@ from actionspace.core.history import EvalHistory
 from actionspace.core.models import load_model
 from actionspace.core.registry import TRAINERS
 from actionspace.core.run import Run
+from actionspace.envs.language.base import LanguageGame
 from actionspace.serving.engine import SamplingParams
 from actionspace.serving.hf import HFEngine
 from actionspace.trainers.aria.config import ARIAConfig
+from actionspace.trainers.aria.game_check import MoveOutcome, checked_scores, replay, try_moves
 from actionspace.trainers.aria.intention import (
     IntentionTree,
     aggregate_rewards,
@@ -42,19 +48,36 @@ from actionspace.trainers.aria.intention import (
 )
 from actionspace.trainers.aria.losses import reinforce_loss
 from actionspace.trainers.aria.reward_model import IntentionRewardModel, fit_reward_model
-from actionspace.trainers.aria.rollout import GameSample, collect_games
+from actionspace.trainers.aria.rollout import GameSample, collect_games, history_text
 from actionspace.trainers.updates import IterationUpdates, export_policy
 
 EVAL_SEED_OFFSET = 1_000_000  # evaluation games never share a seed with self-play games
 
 
-def scale_returns(returns: np.ndarray, quantile: float) -> np.ndarray:
-    """Returns divided by the ``quantile`` of their nonzero magnitudes (1.0: the largest |return|). Zeros
-    are left out of the quantile: in the guessing games most moves belong to lost games and return 0."""
+@dataclass(frozen=True)
+class _History:
+    """A self-play history at which online ARIA samples fresh moves."""
+
+    prompt: str
+    history: str
+    seed: int
+    earlier_moves: tuple[str, ...]
+
+
+def _returns(samples: list[GameSample]) -> np.ndarray:
+    return np.array([s.transition.return_ for s in samples], dtype=np.float64)
+
+
+def return_scale(returns: np.ndarray, quantile: float) -> float:
+    """The ``quantile`` of the returns' nonzero magnitudes (1.0: the largest |return|), or 1 when all are 0.
+    Zeros are left out of the quantile: in the guessing games most moves belong to lost games and return 0."""
     magnitudes = np.abs(returns[returns != 0])
-    if magnitudes.size == 0:
-        return returns
-    return returns / float(np.quantile(magnitudes, quantile))
+    return float(np.quantile(magnitudes, quantile)) if magnitudes.size else 1.0
+
+
+def scale_returns(returns: np.ndarray, quantile: float) -> np.ndarray:
+    """Returns divided by their `return_scale`."""
+    return returns / return_scale(returns, quantile)
 
 
 @TRAINERS.register("aria")
@@ -103,18 +126,12 @@ class ARIATrainer:
             run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
         for iteration in run.steps(config.iterations):
             samples, rollout_metrics = self.self_play(iteration)
-            advantages, advantage_metrics = self.advantages(samples)
             if config.advantage == "aria_online":
-                metrics = self._fit_reward_model(samples, advantages, iteration)
-                # NaN (no held-out spread to judge by) keeps the fresh-move update the config asked for.
-                skilled = not metrics["reward_model/holdout_r2"] <= config.online_min_r2
-                update = (
-                    self._online_update(samples, iteration) if skilled else self._update(samples, advantages, iteration)
-                )
-                metrics |= update | {"online/fallback": float(not skilled)}
+                metrics = self._online_iteration(samples, iteration)
             else:
-                metrics = self._update(samples, advantages, iteration)
-            run.log(rollout_metrics | advantage_metrics | metrics)
+                advantages, metrics = self.advantages(samples)
+                metrics |= self._update(samples, advantages, iteration)
+            run.log(rollout_metrics | metrics)
         after = self.evaluate()
         run.log({f"eval/{k}": v for k, v in after.items()})
         self.save_pretrained()
@@ -154,9 +171,7 @@ class ARIATrainer:
     # ----------------------------------------------------------------------------------------------
     def advantages(self, samples: list[GameSample]) -> tuple[np.ndarray, dict[str, float]]:
         """The per-move advantage of the configured method (NaN marks a move filtered_bc leaves out)."""
-        returns = scale_returns(
-            np.array([s.transition.return_ for s in samples], dtype=np.float64), self.config.return_scale_quantile
-        )
+        returns = scale_returns(_returns(samples), self.config.return_scale_quantile)
         if self.config.advantage == "reinforce":
             return returns, {}
         if self.config.advantage == "filtered_bc":
@@ -166,7 +181,8 @@ class ARIATrainer:
             threshold = np.quantile(list(finals.values()), 1 - self.config.filter_top)
             keep = np.array([finals[s.transition.episode_id] >= threshold for s in samples])
             return np.where(keep, 1.0, np.nan), {"train/kept_frac": float(keep.mean())}
-        return self._aggregated(samples, returns)
+        _, advantages, metrics = self._aggregated(samples, returns)
+        return advantages, metrics
 
     def _embedding_model(self) -> Any:
         if self._embedder is None:
@@ -175,7 +191,11 @@ class ARIATrainer:
             self._embedder = SentenceEmbedder()
         return self._embedder
 
-    def _aggregated(self, samples: list[GameSample], returns: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+    def _aggregated(
+        self, samples: list[GameSample], returns: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+        """R~ per move, the advantage ARIA updates with (R~, or A~ = R~ - V~ with ``history_baseline``), and
+        the cut's metrics."""
         config = self.config
         trees = [
             IntentionTree.build(self._embedding_model().encode(texts), method=config.linkage, metric=config.metric)
@@ -200,9 +220,8 @@ class ARIATrainer:
             )
         history_labels = histories.cut(k)
         aggregated = aggregate_rewards(history_labels, actions.cut(k), returns)
-        if config.history_baseline:
-            aggregated = aggregated - history_values(history_labels, returns)
-        return aggregated, {"train/k": float(k), "train/distinct_moves": float(actions.num_leaves)}
+        advantages = aggregated - history_values(history_labels, returns) if config.history_baseline else aggregated
+        return aggregated, advantages, {"train/k": float(k), "train/distinct_moves": float(actions.num_leaves)}
 
     def _update(self, samples: list[GameSample], advantages: np.ndarray, iteration: int) -> dict[str, float]:
         config, run = self.config, self.run
@@ -244,6 +263,21 @@ class ARIATrainer:
             )
         )
 
+    def _online_iteration(self, samples: list[GameSample], iteration: int) -> dict[str, float]:
+        """Fits the reward model to R~ (A~'s baseline is redundant there: each fresh move's baseline is its
+        group's mean), then updates on fresh moves, or on the recorded ones when the model has no skill."""
+        raw = _returns(samples)
+        scale = return_scale(raw, self.config.return_scale_quantile)
+        aggregated, advantages, metrics = self._aggregated(samples, raw / scale)
+        metrics |= self._fit_reward_model(samples, aggregated, iteration)
+        # NaN (no held-out spread to judge by) keeps the fresh-move update the config asked for.
+        skilled = not metrics["reward_model/holdout_r2"] <= self.config.online_min_r2
+        if skilled:
+            update = self._online_update(samples, iteration, scale)
+        else:
+            update = self._update(samples, advantages, iteration)
+        return metrics | update | {"online/fallback": float(not skilled)}
+
     def _fit_reward_model(self, samples: list[GameSample], targets: np.ndarray, iteration: int) -> dict[str, float]:
         """Regresses R~ on every process's moves (gathered, same seed: every process fits the same model)."""
         assert self.reward_model is not None and self.reward_optimizer is not None
@@ -269,13 +303,15 @@ class ARIATrainer:
             seed=self.run.config.seed * 10_000 + iteration,
         )
 
-    def _online_update(self, samples: list[GameSample], iteration: int) -> dict[str, float]:
-        """REINFORCE on fresh moves at the self-play histories, scored by the reward model."""
+    def _online_update(self, samples: list[GameSample], iteration: int, scale: float) -> dict[str, float]:
+        """REINFORCE on fresh moves at the self-play histories, scored by the reward model and checked by the
+        game (`game_check`); ``scale`` is the batch's return scale, which the game's rewards are divided by."""
         config, run = self.config, self.run
         assert self.reward_model is not None
-        contexts = list({s.transition.prompt: s.history for s in samples}.items())
+        contexts = self._replayable_histories(samples)
         rng = random.Random(f"online/{run.process_seed}/{iteration}")
         contexts = rng.sample(contexts, min(config.online_histories, len(contexts)))
+        games = [self._replayed(context) for context in contexts]
         group = config.online_samples
         per_minibatch = max(1, config.minibatch_size // group)
         learner: Any = run.unwrap(self.policy)
@@ -287,26 +323,53 @@ class ARIATrainer:
         embed = self._embedding_model().encode
         scored: list[float] = []
         distinct: list[float] = []
+        outcomes: list[MoveOutcome] = []
         self.policy.train()
         for _ in range(config.epochs):
             for start in range(0, len(contexts), per_minibatch):
-                chunk = contexts[start : start + per_minibatch]
-                prompts = [prompt for prompt, _ in chunk for _ in range(group)]
+                chunk, chunk_games = contexts[start : start + per_minibatch], games[start : start + per_minibatch]
+                prompts = [context.prompt for context in chunk for _ in range(group)]
                 generations = engine.generate(prompts, sampling)
                 moves = [g.text for g in generations]
-                rewards = self.reward_model.score(
-                    embed([history for _, history in chunk for _ in range(group)]), embed(moves)
+                model_scores = self.reward_model.score(
+                    embed([context.history for context in chunk for _ in range(group)]), embed(moves)
                 ).reshape(len(chunk), group)
+                rewards = np.empty_like(model_scores)
+                for row, game in enumerate(chunk_games):
+                    tried = try_moves(game, moves[row * group : (row + 1) * group]) if game is not None else None
+                    rewards[row] = checked_scores(model_scores[row], tried or [None] * group, scale)
+                    outcomes.extend(tried or [])
                 advantages = (rewards - rewards.mean(axis=1, keepdims=True)).reshape(-1)
                 # No SFT term: imitating the policy's own fresh samples adds no information, and its per-token
                 # normalisation favours short moves; online it shrank a negotiator's moves to "." in one iteration.
                 self._reinforce_step(updates, prompts, [g.token_ids for g in generations], advantages, sft_coef=0.0)
-                scored.extend(rewards.reshape(-1).tolist())
+                scored.extend(model_scores.reshape(-1).tolist())
                 distinct.extend(len(set(moves[i : i + group])) / group for i in range(0, len(moves), group))
         return updates.metrics() | {
             "online/reward_model_score": float(np.mean(scored)) if scored else float("nan"),
             "online/distinct_frac": float(np.mean(distinct)) if distinct else float("nan"),
+            "online/rejected_frac": float(np.mean([o.rejected for o in outcomes])) if outcomes else float("nan"),
+            "online/ended_frac": float(np.mean([o.ended for o in outcomes])) if outcomes else float("nan"),
+            "online/unreplayed_histories": float(sum(game is None for game in games)),
         }
+
+    def _replayable_histories(self, samples: list[GameSample]) -> list[_History]:
+        """Each distinct self-play prompt once, with what rebuilds its game: the seed and the agent's earlier
+        moves (a game's samples are consecutive and in order)."""
+        contexts: dict[str, _History] = {}
+        earlier: list[str] = []
+        for sample in samples:
+            move = sample.transition
+            if move.step == 0:
+                earlier = []
+            contexts.setdefault(move.prompt, _History(move.prompt, sample.history, sample.seed, tuple(earlier)))
+            earlier.append(move.action_text)
+        return list(contexts.values())
+
+    def _replayed(self, context: _History) -> LanguageGame | None:
+        """The game at ``context``, or None when the replay does not reproduce its recorded history."""
+        game = replay(self.config.game.make, context.seed, context.earlier_moves)
+        return game if history_text(game.observation(), self.config.history_with_private) == context.history else None
 
     # ----------------------------------------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:

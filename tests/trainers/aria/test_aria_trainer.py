@@ -47,7 +47,7 @@ def _samples(games: dict[str, list[float]], final: dict[str, float]) -> list[Gam
             reward = final[game] if step == len(returns) - 1 else 0.0
             transition = Transition(game, game, step, "p", f"move {game}{step}", None, reward, False, False, 0.0)
             transition.return_ = value
-            samples.append(GameSample(transition, f"history {game}{step}"))
+            samples.append(GameSample(transition, f"history {game}{step}", seed=0))
     return samples
 
 
@@ -219,6 +219,8 @@ def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path):
     # 6 histories x 2 fresh moves, 4 histories (8 moves) per minibatch: two updates.
     assert update["online/fallback"] == 0
     assert update["train/updates"] == 2 and 0 < update["online/distinct_frac"] <= 1
+    # Every history replayed to its recorded game, and each fresh move was played in it.
+    assert update["online/unreplayed_histories"] == 0 and 0 <= update["online/rejected_frac"] <= 1
     # Fresh moves are not imitated: the loss is the policy-gradient term alone.
     assert update["train/loss"] == pytest.approx(update["train/policy_loss"]) and update["train/bc_loss"] > 0
 
