@@ -8,6 +8,8 @@ beside the paper's numbers, writes a PNG of greedy success vs env steps and a JS
     python benchmarks/sols_table.py --from-json benchmarks/results/sols_table.json   # re-render only
     python benchmarks/sols_table.py --extend benchmarks/results/sols_table.json --seeds 2 --methods sols ppo
                                                        # 2 more seeds of these methods (after their saved ones)
+    python benchmarks/sols_table.py --reevaluate benchmarks/results/sols_table.json --eval-episodes 25 \
+        --eval-temperature 1.0                         # the saved policies again, sampled; no training
 
 Each seed trains its own SFT policy (configs/sft_simphone.yaml, run.seed=seed); every method of that seed
 starts from it, so "SFT" is the same policy's score before any RL (the trainers' step-0 evaluation).
@@ -42,17 +44,27 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--methods", nargs="+", default=["sols_str", "sols", "ppo"], choices=sorted(METHODS))
     parser.add_argument("--iterations", type=int, default=None, help="RL iterations (default: the recipe's)")
-    parser.add_argument("--eval-episodes", type=int, default=10, help="greedy episodes per test template")
+    parser.add_argument("--eval-episodes", type=int, default=10, help="evaluation episodes per test template")
+    parser.add_argument(
+        "--eval-temperature", type=float, default=0.0, help="0: greedy evaluation (the table's protocol); >0: sampled"
+    )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--from-json", type=Path, help="re-render the table and PNG from a saved result, no training")
     parser.add_argument(
         "--extend", type=Path, help="add --seeds more seeds of --methods, after their saved ones, to a saved result"
     )
+    parser.add_argument(
+        "--reevaluate",
+        type=Path,
+        help="evaluate the policies a saved result lists again, with --eval-episodes and --eval-temperature",
+    )
     args = parser.parse_args()
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
         return report(saved["summary"], saved["args"])
+    if args.reevaluate:
+        return reevaluate(args)
     if args.quick:
         args.seeds, args.iterations, args.eval_episodes = 1, 2, 2
 
@@ -66,7 +78,7 @@ def main() -> None:
         for seed in seeds
     ]
     sft = run_all(sft_jobs, args.workers)
-    rl_common = [f"eval_episodes_per_template={args.eval_episodes}"]
+    rl_common = [f"eval_episodes_per_template={args.eval_episodes}", f"eval_temperature={args.eval_temperature}"]
     if args.iterations is not None:
         rl_common.append(f"iterations={args.iterations}")
     if args.quick:
@@ -92,6 +104,8 @@ def main() -> None:
         }
     first = args.methods[0]
     summary["sft"] = [results[f"{first}/{seed}"][0]["before"]["success_rate"] for seed in seeds]
+    policies = {f"sft/{seed}": path for seed, path in sft_models.items()}
+    policies |= {label: f"{runs[0]['run_dir']}/model" for label, runs in results.items()}
     run_args = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     if saved:  # seeds are appended in order, so a method's i-th value is seed i's in every list
         summary = extend_summary(saved["summary"], summary, first_seed)
@@ -101,8 +115,49 @@ def main() -> None:
             "saved_environment": saved["args"].get("saved_environment", saved["environment"]),
             "extended_by": earlier + [run_args | {"commit": COMMIT_AT_START}],
         }
+        policies = saved.get("policies", {}) | policies
     report(summary, run_args)
-    write_result("sols_table", {"args": run_args, "summary": summary})
+    write_result("sols_table", {"args": run_args, "summary": summary, "policies": policies})
+
+
+def reevaluate(args: argparse.Namespace) -> None:
+    """Every policy a saved result lists (``sft/<seed>``, ``<method>/<seed>``) evaluated again through the
+    SoLS trainer's ``evaluate()``, with this call's episodes and temperature; the table is re-rendered from
+    those scores (the learning curves and env steps stay the training's)."""
+    saved = json.loads(args.reevaluate.read_text())
+    policies: dict[str, str] = saved.get("policies", {})
+    if not policies:
+        raise SystemExit(f"{args.reevaluate} lists no policies (written before sols_table.py recorded them)")
+    missing = [path for path in policies.values() if not (Path(path) / "config.json").is_file()]
+    if missing:
+        raise SystemExit(f"saved policies not found (their run directories are gone?): {', '.join(missing)}")
+    overrides = [f"eval_episodes_per_template={args.eval_episodes}", f"eval_temperature={args.eval_temperature}"]
+    jobs = [
+        (label, "configs/sols_simphone.yaml", [f"run.seed={label.split('/')[1]}", f"model.path={path}", *overrides])
+        for label, path in policies.items()
+    ]
+    results = run_all(jobs, args.workers, evaluate_only=True)
+
+    def scores(name: str, count: int) -> list[float]:
+        return [results[f"{name}/{seed}"][0]["after"]["success_rate"] for seed in range(count)]
+
+    old = saved["summary"]
+    summary = {
+        "sft": scores("sft", len(old["sft"])),
+        "methods": {
+            method: stats | {"final": scores(method, len(stats["final"]))} for method, stats in old["methods"].items()
+        },
+    }
+    reevaluated = saved["args"] | {
+        "eval_episodes": args.eval_episodes,
+        "eval_temperature": args.eval_temperature,
+        "reevaluated": {"from": str(args.reevaluate), "workers": args.workers, "commit": COMMIT_AT_START},
+    }
+    report(summary, reevaluated, with_curves=False)
+    write_result(
+        f"{args.reevaluate.stem}_reevaluated_t{args.eval_temperature:g}",
+        {"args": reevaluated, "summary": summary, "policies": policies},
+    )
 
 
 def next_seed(saved: dict, methods: list[str]) -> int:
@@ -139,7 +194,7 @@ def _last(records: list[dict], key: str) -> float:
 
 
 def _eval_curve(records: list[dict]) -> tuple[list[float], list[float]]:
-    """Greedy success against the env steps taken before it was measured (0 for the step-0 evaluation)."""
+    """Evaluation success against the env steps taken before it was measured (0 for the step-0 evaluation)."""
     xs, ys, steps = [], [], 0.0
     for record in records:
         steps = float(record.get("rollout/env_steps", steps))
@@ -149,10 +204,14 @@ def _eval_curve(records: list[dict]) -> tuple[list[float], list[float]]:
     return xs, ys
 
 
-def report(summary: dict, args: dict) -> None:
+def report(summary: dict, args: dict, with_curves: bool = True) -> None:
+    """Prints the table and the paired differences, and writes the learning-curve PNG ``with_curves`` (not for
+    a re-evaluation: its scores are not the curves' end points)."""
     seeds = max([len(summary["sft"])] + [len(s["final"]) for s in summary["methods"].values()])
+    temperature = args.get("eval_temperature", 0.0)
+    mode = "greedy" if temperature == 0 else f"sampled (temperature {temperature:g})"
     print(
-        f"\n**SoLS paper's comparison on simphone test tasks: greedy success, mean and 95% t-interval over up to "
+        f"\n**SoLS paper's comparison on simphone test tasks: {mode} success, mean and 95% t-interval over up to "
         f"{seeds} seeds, {args['eval_episodes']} episodes per template per seed**\n"
     )
     print("| method | ours: success | seeds | ours: env steps | paper (AndroidWorld, %) |")
@@ -170,7 +229,8 @@ def report(summary: dict, args: dict) -> None:
     for method, stats in summary["methods"].items():
         print(f"  {METHODS[method][0]}: {', '.join(f'{v:.3f}' for v in stats['final'])}")
     print_paired(summary)
-    print(f"\nPNG: {plot(summary)}")
+    if with_curves:
+        print(f"\nPNG: {plot(summary, mode)}")
 
 
 # The paper's ordering as pairs (better, worse); "sft" is each seed's starting policy.
@@ -189,7 +249,7 @@ def print_paired(summary: dict) -> None:
         print(paired_row(f"{labels[better]} - {labels[worse]}", finals[better], finals[worse]))
 
 
-def plot(summary: dict) -> Path:
+def plot(summary: dict, mode: str) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -208,7 +268,7 @@ def plot(summary: dict) -> Path:
                 xs, [m - h for m, h in means], [m + h for m, h in means], color=line.get_color(), alpha=0.15
             )
     axes.set_xlabel("env steps (mean over seeds)")
-    axes.set_ylabel("greedy success on simphone test tasks")
+    axes.set_ylabel(f"{mode} success on simphone test tasks")
     axes.set_ylim(-0.02, 1.02)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)

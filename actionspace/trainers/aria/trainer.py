@@ -34,6 +34,7 @@ from actionspace.core.history import EvalHistory
 from actionspace.core.models import load_model
 from actionspace.core.registry import TRAINERS
 from actionspace.core.run import Run
+from actionspace.core.seeding import seeded_draws
 from actionspace.envs.language.base import LanguageGame
 from actionspace.serving.engine import SamplingParams
 from actionspace.serving.hf import HFEngine
@@ -376,10 +377,7 @@ class ARIATrainer:
         """Held-out games (main process): mean reward with a 95% interval, win rate, invalid-move rate."""
         metrics: dict[str, float] = {}
         if self.run.is_main:
-            with torch.random.fork_rng(devices=[torch.cuda.current_device()] if torch.cuda.is_available() else []):
-                # Sampled evaluation draws from a seed of its own: every policy of a run seed meets the same
-                # draws (methods compare on common random numbers), and training's random stream is untouched.
-                torch.manual_seed(EVAL_SEED_OFFSET + self.run.config.seed)
+            with seeded_draws(EVAL_SEED_OFFSET + self.run.config.seed):
                 metrics = self._play_held_out_games()
         self.run.accelerator.wait_for_everyone()
         return metrics

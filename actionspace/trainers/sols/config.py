@@ -21,7 +21,7 @@ class SoLSConfig:
     env: GUIEnvConfig = field(default_factory=lambda: GUIEnvConfig(split="train"))
     """Where experience is collected: simphone by default, a real emulator with name=android."""
     eval_env: GUIEnvConfig = field(default_factory=lambda: GUIEnvConfig(split="test"))
-    """Where the policy is evaluated (greedy)."""
+    """Where the policy is evaluated (greedy, or at ``eval_temperature``)."""
 
     engine: EngineConfig = field(default_factory=EngineConfig)
     """What generates rollouts and evaluations: HF generate on the learner, or vLLM kept in sync with it."""
@@ -75,7 +75,11 @@ class SoLSConfig:
     eval_every: int = 5
     """Evaluate every N iterations (and before the first and after the last)."""
     eval_episodes_per_template: int = 2
-    """Greedy evaluation episodes per test template."""
+    """Evaluation episodes per test template."""
+    eval_temperature: float = 0.0
+    """0: greedy evaluation (the paper's table). Above 0, sampled: a policy's success probability, which
+    moves with every update, where greedy success moves a template at a time. Sampling draws from a seed fixed
+    by ``run.seed`` (HF engine), so every policy of that seed meets the same draws."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -89,6 +93,8 @@ class SoLSConfig:
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.eval_temperature < 0:
+            raise ConfigError(f"eval_temperature must be >= 0, got {self.eval_temperature}")
         if self.str_samples < 0 or self.eval_every < 0:
             raise ConfigError("str_samples and eval_every must be >= 0")
         if not 0 < self.clip_eps < 1:

@@ -25,6 +25,7 @@ from actionspace.core.history import EnvStepCounter, EvalHistory
 from actionspace.core.models import load_model
 from actionspace.core.registry import TRAINERS
 from actionspace.core.run import METRICS_FILE, Run
+from actionspace.core.seeding import seeded_draws
 from actionspace.envs.episodes import run_episodes
 from actionspace.eval.plots import plot_curves, read_curve
 from actionspace.serving.engine import Engine, SamplingParams
@@ -35,6 +36,9 @@ from actionspace.trainers.sols.config import SoLSConfig
 from actionspace.trainers.sols.losses import LOSSES, kl_penalty
 from actionspace.trainers.sols.replay import SuccessfulTransitionReplay
 from actionspace.trainers.updates import IterationUpdates, export_policy
+
+EVAL_EPISODE_SEED = 10_000
+"""Evaluation episodes use seeds from here (training's episodes draw theirs from the run's seed)."""
 
 
 @TRAINERS.register("sols")
@@ -49,7 +53,12 @@ class SoLSTrainer:
 
     @property
     def results_title(self) -> str:
-        return f"greedy success on {self.config.eval_env.describe()}"
+        return f"{self._eval_mode} success on {self.config.eval_env.describe()}"
+
+    @property
+    def _eval_mode(self) -> str:
+        temperature = self.config.eval_temperature
+        return "greedy" if temperature == 0 else f"sampled at temperature {temperature:g}"
 
     def __init__(self, config: SoLSConfig, run: Run, *, policy: LLMPolicy) -> None:
         self.config = config
@@ -217,15 +226,24 @@ class SoLSTrainer:
 
     # ----------------------------------------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:
-        """Greedy episodes on the evaluation tasks (main process): success, mean steps, invalid rate."""
+        """Episodes on the evaluation tasks (main process), greedy or at ``eval_temperature``: success, mean
+        steps, invalid rate."""
         from actionspace.core.stats import wilson_interval
 
         metrics: dict[str, float] = {}
         if self.run.is_main:
-            jobs = [(t, 10_000 + i) for t in self.eval_templates for i in range(self.config.eval_episodes_per_template)]
-            episodes = run_episodes(
-                lambda _: self.config.eval_env.make(), self._text_policy(0.0), jobs, num_envs=self.config.num_envs
-            )
+            jobs = [
+                (t, EVAL_EPISODE_SEED + i)
+                for t in self.eval_templates
+                for i in range(self.config.eval_episodes_per_template)
+            ]
+            with seeded_draws(EVAL_EPISODE_SEED + self.run.config.seed):
+                episodes = run_episodes(
+                    lambda _: self.config.eval_env.make(),
+                    self._text_policy(self.config.eval_temperature),
+                    jobs,
+                    num_envs=self.config.num_envs,
+                )
             successes = sum(e.success for e in episodes)
             low, high = wilson_interval(successes, len(episodes))
             steps = sum(e.steps for e in episodes)
@@ -240,12 +258,12 @@ class SoLSTrainer:
         return metrics
 
     def plot_learning_curve(self) -> None:
-        """``learning_curve.png`` in the run directory: greedy evaluation success (with its interval) and
+        """``learning_curve.png`` in the run directory: evaluation success (with its interval) and
         rollout success, against environment steps."""
         if self.run.is_main:
             metrics = self.run.output_dir / METRICS_FILE
             curves = {
-                "greedy eval success": read_curve(metrics, "eval/success_rate"),
+                f"eval success ({self._eval_mode})": read_curve(metrics, "eval/success_rate"),
                 "rollout success (sampled)": read_curve(metrics, "rollout/success_rate"),
             }
             title = f"{self.config.loss}{' + STR' if self.config.use_str else ''} on {self.config.eval_env.describe()}"

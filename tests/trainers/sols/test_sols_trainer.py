@@ -181,3 +181,32 @@ def test_learning_curve_png_is_written_against_env_steps(tmp_path):
     # before training at 0, after iteration 1 and at the end (after iteration 2), each at the steps taken so far
     assert xs == [0.0, env_steps[0], env_steps[1]] and len(ys) == 3
     assert env_steps[1] > env_steps[0] > 0 and all(lo <= y <= hi for lo, y, hi in zip(low, ys, high, strict=True))
+
+
+def test_sampled_evaluation_repeats_exactly_and_leaves_the_training_stream_alone(tmp_path, monkeypatch):
+    """``eval_temperature`` > 0 samples; every policy of a run seed meets the same draws."""
+    from actionspace.trainers.sols import trainer as trainer_module
+
+    played: list[tuple[float, list[str]]] = []
+    run_episodes = trainer_module.run_episodes
+
+    def recording_run_episodes(make_env, policy, jobs, **kwargs):
+        actions: list[str] = []
+        episodes = run_episodes(make_env, policy, jobs, on_step=lambda step: actions.append(step.action), **kwargs)
+        played.append((policy.sampling.temperature, actions))
+        return episodes
+
+    monkeypatch.setattr(trainer_module, "run_episodes", recording_run_episodes)
+    config = tiny_config(tmp_path, eval_temperature=1.0, eval_episodes_per_template=4, num_envs=4)
+    with Run(config.run) as run:
+        trainer = SoLSTrainer.from_config(config, run)
+        first = trainer.evaluate()
+        torch.rand(7)  # training moves the stream on
+        state = torch.get_rng_state()
+        assert trainer.evaluate() == first
+        assert torch.equal(torch.get_rng_state(), state)
+        trainer.config.eval_temperature = 0.0
+        trainer.evaluate()
+    assert first["episodes"] == 4
+    assert played[0][0] == 1.0 and played[0] == played[1]  # sampled, and drawn the same both times
+    assert played[2][0] == 0.0 and played[2][1] != played[0][1]
