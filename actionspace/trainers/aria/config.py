@@ -75,6 +75,13 @@ class ARIAConfig:
     """Self-play histories (distinct prompts) at which fresh moves are sampled per iteration."""
     online_samples: int = 4
     """Fresh moves per history; their mean reward-model score is the baseline of each (>= 2)."""
+    online_move_check: Literal["none", "rules", "play"] = "rules"
+    """How the game checks each fresh move at its replayed history (`game_check`). rules: a move the game's
+    parser rejects ranks with its group's worst usable move (an action mask's information; no game outcome
+    is used). play: also plays the move on a copy of the game, and one that ends the game is scored by its
+    reward; these extra game steps are logged (``online/extra_game_steps``), so compare at equal steps.
+    none: the reward model alone, as the paper. Without a check, negotiators reward-hacked the embedding
+    reward model with near-misses of "accept" that the game rejects (docs/aria.md)."""
     online_min_r2: float = 0.1
     """The fresh-move update runs only when the reward model explains more than this share of R~'s variance
     on held-out self-play games (or when those games have no spread to judge by). Otherwise the iteration

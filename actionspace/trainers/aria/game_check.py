@@ -1,17 +1,19 @@
-"""Online ARIA's fresh moves, played in the game before the reward model is trusted with them.
+"""Online ARIA's fresh moves, checked by the game before the reward model is trusted with them.
 
 The reward model reads sentence embeddings, and the encoder puts text the game cannot use next to text it
 can: a negotiator reward-hacked it with ``Accecececept.``, which the game rejects and the encoder places
-beside ``Accept.``. The game is at hand, so each fresh move is tried in it. A self-play history is rebuilt
-by replaying its game (same seed, the agent's earlier moves; the scripted counterparts are deterministic),
-and a copy of it takes the fresh move:
-- a move that ends the game (a deal, a walk-away, a right guess, the last turn) is scored by the game's
-  reward, which is its return (the last move is not discounted);
-- a move the game rejects is ranked with the group's worst usable move: writing nothing the game can use
-  is never better than the worst thing that it can at the same point (its turn is spent either way);
-- any other move keeps the reward model's score.
-A history whose replay does not reproduce the recorded transcript (a counterpart that answers differently
-the second time) is not checked: its moves keep the reward model's scores.
+beside ``Accept.``. The game is at hand. A self-play history is rebuilt by replaying its game (same seed,
+the agent's earlier moves; the scripted counterparts are deterministic), and each fresh move is checked
+there (``online_move_check``):
+- ``rules``: the game's parser reads the move in that state. A move it rejects is ranked with the group's
+  worst usable move: writing nothing the game can use is never better than the worst thing that it can at
+  the same point (its turn is spent either way). Like an action mask, this uses the game's rules, not its
+  outcomes.
+- ``play``: the move is also played on a copy of the game. One that ends it (a deal, a walk-away, a right
+  guess, the last turn) is scored by the game's reward, its return (the last move is not discounted). These
+  are game steps beyond the self-play games', and the trainer counts them.
+Any other move keeps the reward model's score. A history whose replay does not reproduce the recorded
+transcript (a counterpart that answers differently the second time) is not checked.
 """
 
 from __future__ import annotations
@@ -49,7 +51,12 @@ def replay(make_game: Callable[[], gym.Env], seed: int, moves: Sequence[str]) ->
     return game
 
 
-def try_moves(game: LanguageGame, moves: Sequence[str]) -> list[MoveOutcome]:
+def read_moves(game: LanguageGame, moves: Sequence[str]) -> list[MoveOutcome]:
+    """Whether the game's rules reject each move in the game's present state (nothing is played)."""
+    return [MoveOutcome(not game.parse(move, game.agent_role).valid, ended=False, reward=0.0) for move in moves]
+
+
+def play_moves(game: LanguageGame, moves: Sequence[str]) -> list[MoveOutcome]:
     """Each move played on its own copy of ``game`` (``game`` itself is left as it is)."""
     outcomes = []
     for move in moves:

@@ -11,9 +11,9 @@ same in every game (surplus in dollars, points, or win/loss).
 Online ARIA (``advantage=aria_online``) computes R~ the same way, then fits `IntentionRewardModel` to it
 (warm-started each iteration) and, instead of the recorded moves, updates on ``online_samples`` fresh
 moves per self-play history, sampled by the current policy just before each minibatch and scored by
-the reward model, with their mean score as the baseline, and no SFT term. Each fresh move is first
-played in its game (`game_check`): one that ends the game is scored by the game's reward, one the game
-rejects ranks with its group's worst usable move. The reward model is fit to R~ even with
+the reward model, with their mean score as the baseline, and no SFT term. ``online_move_check`` has the
+game check each fresh move first (`game_check`): one its rules reject ranks with its group's worst usable
+move, and with ``play`` one that ends the game is scored by the game's reward. The reward model is fit to R~ even with
 ``history_baseline`` (a group's mean is already each fresh move's baseline). An iteration whose reward
 model explains no more than ``online_min_r2`` of R~'s variance on held-out self-play games updates on the
 recorded moves with the aggregated advantage instead (offline ARIA's update).
@@ -39,7 +39,7 @@ from actionspace.envs.language.base import LanguageGame
 from actionspace.serving.engine import SamplingParams
 from actionspace.serving.hf import HFEngine
 from actionspace.trainers.aria.config import ARIAConfig
-from actionspace.trainers.aria.game_check import MoveOutcome, checked_scores, replay, try_moves
+from actionspace.trainers.aria.game_check import MoveOutcome, checked_scores, play_moves, read_moves, replay
 from actionspace.trainers.aria.intention import (
     IntentionTree,
     aggregate_rewards,
@@ -312,7 +312,8 @@ class ARIATrainer:
         contexts = self._replayable_histories(samples)
         rng = random.Random(f"online/{run.process_seed}/{iteration}")
         contexts = rng.sample(contexts, min(config.online_histories, len(contexts)))
-        games = [self._replayed(context) for context in contexts]
+        check = {"rules": read_moves, "play": play_moves}.get(config.online_move_check)
+        games = [self._replayed(context) if check is not None else None for context in contexts]
         group = config.online_samples
         per_minibatch = max(1, config.minibatch_size // group)
         learner: Any = run.unwrap(self.policy)
@@ -337,9 +338,10 @@ class ARIATrainer:
                 ).reshape(len(chunk), group)
                 rewards = np.empty_like(model_scores)
                 for row, game in enumerate(chunk_games):
-                    tried = try_moves(game, moves[row * group : (row + 1) * group]) if game is not None else None
-                    rewards[row] = checked_scores(model_scores[row], tried or [None] * group, scale)
-                    outcomes.extend(tried or [])
+                    at_history = moves[row * group : (row + 1) * group]
+                    checked = check(game, at_history) if check is not None and game is not None else [None] * group
+                    rewards[row] = checked_scores(model_scores[row], checked, scale)
+                    outcomes.extend(o for o in checked if o is not None)
                 advantages = (rewards - rewards.mean(axis=1, keepdims=True)).reshape(-1)
                 # No SFT term: imitating the policy's own fresh samples adds no information, and its per-token
                 # normalisation favours short moves; online it shrank a negotiator's moves to "." in one iteration.
@@ -351,7 +353,9 @@ class ARIATrainer:
             "online/distinct_frac": float(np.mean(distinct)) if distinct else float("nan"),
             "online/rejected_frac": float(np.mean([o.rejected for o in outcomes])) if outcomes else float("nan"),
             "online/ended_frac": float(np.mean([o.ended for o in outcomes])) if outcomes else float("nan"),
-            "online/unreplayed_histories": float(sum(game is None for game in games)),
+            "online/unreplayed_histories": float(sum(game is None for game in games)) if check else float("nan"),
+            # Game steps beyond the self-play games' (the "play" check's), for comparisons at equal steps.
+            "online/extra_game_steps": float(len(outcomes)) if config.online_move_check == "play" else 0.0,
         }
 
     def _replayable_histories(self, samples: list[GameSample]) -> list[_History]:

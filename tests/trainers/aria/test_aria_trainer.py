@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 import numpy as np
@@ -213,14 +214,21 @@ def _one_online_iteration(run_dir, *extra: str) -> dict:
 
 
 @pytest.mark.slow
-def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path):
-    update = _one_online_iteration(tmp_path, "games_per_iteration=6", "num_envs=6", "online_min_r2=-1e9")
+@pytest.mark.parametrize("check", ["play", "none"])
+def test_online_aria_fits_the_reward_model_and_updates_on_fresh_moves(tmp_path, check):
+    update = _one_online_iteration(
+        tmp_path, "games_per_iteration=6", "num_envs=6", "online_min_r2=-1e9", f"online_move_check={check}"
+    )
     assert update["reward_model/train_mse"] <= update["reward_model/train_mse_before"]
     # 6 histories x 2 fresh moves, 4 histories (8 moves) per minibatch: two updates.
     assert update["online/fallback"] == 0
     assert update["train/updates"] == 2 and 0 < update["online/distinct_frac"] <= 1
-    # Every history replayed to its recorded game, and each fresh move was played in it.
-    assert update["online/unreplayed_histories"] == 0 and 0 <= update["online/rejected_frac"] <= 1
+    if check == "play":  # every history replayed to its recorded game, and each of the 12 fresh moves played there
+        assert update["online/unreplayed_histories"] == 0 and 0 <= update["online/rejected_frac"] <= 1
+        assert update["online/extra_game_steps"] == 12
+    else:  # the reward model alone: no game rebuilt, no move checked
+        assert math.isnan(update["online/unreplayed_histories"]) and math.isnan(update["online/rejected_frac"])
+        assert update["online/extra_game_steps"] == 0
     # Fresh moves are not imitated: the loss is the policy-gradient term alone.
     assert update["train/loss"] == pytest.approx(update["train/policy_loss"]) and update["train/bc_loss"] > 0
 

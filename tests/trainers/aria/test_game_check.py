@@ -7,7 +7,7 @@ import pytest
 
 from actionspace.envs.language.negotiation import NegotiationGame
 from actionspace.envs.language.players import ScriptedPlayer
-from actionspace.trainers.aria.game_check import MoveOutcome, checked_scores, replay, try_moves
+from actionspace.trainers.aria.game_check import MoveOutcome, checked_scores, play_moves, read_moves, replay
 from actionspace.trainers.aria.rollout import collect_games
 from tests.trainers.aria.test_aria_trainer import _trainer
 
@@ -35,7 +35,10 @@ def test_a_replayed_negotiation_takes_fresh_moves_as_the_game_would():
     game = replay(NegotiationGame, seed=7, moves=["I take 4 books, 3 hats and 3 balls."])
     assert game.partner_proposal is not None and game.turn == 1
     transcript = game.observation()["transcript"]
-    accept, near_miss, proposal = try_moves(game, ["Accept.", "Accecececept.", "I take 1 book."])
+    moves = ["Accept.", "Accecececept.", "I take 1 book."]
+    # By the rules alone: only the near-miss is rejected, and nothing is played.
+    assert [o.rejected for o in read_moves(game, moves)] == [False, True, False]
+    accept, near_miss, proposal = play_moves(game, moves)
     assert accept == MoveOutcome(
         rejected=False, ended=True, reward=float(game.agent_values @ (game.counts - game.partner_proposal))
     )
