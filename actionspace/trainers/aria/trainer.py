@@ -11,12 +11,13 @@ same in every game (surplus in dollars, points, or win/loss).
 Online ARIA (``advantage=aria_online``) computes R~ the same way, then fits `IntentionRewardModel` to it
 (warm-started each iteration) and, instead of the recorded moves, updates on ``online_samples`` fresh
 moves per self-play history, sampled by the current policy just before each minibatch and scored by
-the reward model, with their mean score as the baseline, and no SFT term. ``online_move_check`` has the
-game check each fresh move first (`game_check`): one its rules reject ranks with its group's worst usable
-move, and with ``play`` one that ends the game is scored by the game's reward. The reward model is fit to R~ even with
-``history_baseline`` (a group's mean is already each fresh move's baseline). An iteration whose reward
-model explains no more than ``online_min_r2`` of R~'s variance on held-out self-play games updates on the
-recorded moves with the aggregated advantage instead (offline ARIA's update).
+the reward model, with their mean score as the baseline, and no SFT term. ``online_move_check`` has
+the game check each fresh move first (`game_check`): one its rules reject ranks with its group's worst
+usable move, and with ``play`` one that ends the game is scored by the game's reward. The reward model is
+fit to R~ even with ``history_baseline`` (a group's mean is already each fresh move's baseline). An
+iteration whose reward model explains no more than ``online_min_r2`` of R~'s variance on held-out
+self-play games updates on the recorded moves with the aggregated advantage instead (offline ARIA's
+update).
 """
 
 from __future__ import annotations

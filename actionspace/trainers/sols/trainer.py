@@ -38,7 +38,7 @@ from actionspace.trainers.sols.replay import SuccessfulTransitionReplay
 from actionspace.trainers.updates import IterationUpdates, export_policy
 
 EVAL_EPISODE_SEED = 10_000
-"""Evaluation episodes use seeds from here (training's episodes draw theirs from the run's seed)."""
+"""Evaluation episodes take seeds from here on; sampled evaluation draws from it plus the run's seed."""
 
 
 @TRAINERS.register("sols")
