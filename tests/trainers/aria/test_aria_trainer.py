@@ -22,6 +22,7 @@ from actionspace.trainers.aria.losses import reinforce_loss
 from actionspace.trainers.aria.rollout import GameSample, collect_games
 from actionspace.trainers.aria.trainer import ARIATrainer
 from tests.resume import assert_same_end, final_state, reference_and_resumed_runs
+from tests.sampled_evaluation import evaluate_twice_from_another_stream
 
 
 def test_reinforce_loss_matches_hand_computation():
@@ -192,11 +193,7 @@ def test_sampled_evaluation_repeats_exactly_and_leaves_the_training_stream_alone
     )
     with Run(config.run) as run:
         trainer = ARIATrainer.from_config(config, run)
-        first = trainer.evaluate()
-        torch.rand(7)  # training moves the stream on
-        state = torch.get_rng_state()
-        assert trainer.evaluate() == first
-        assert torch.equal(torch.get_rng_state(), state)
+        first = evaluate_twice_from_another_stream(trainer)
     assert first["games"] == 4
     assert played[0] == played[1] and len(set(played[0])) > 1  # sampled, and drawn the same both times
 

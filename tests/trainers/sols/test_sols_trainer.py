@@ -16,6 +16,7 @@ from actionspace.core.run import Run
 from actionspace.trainers.sols import SuccessfulTransitionReplay
 from actionspace.trainers.sols.config import SoLSConfig
 from actionspace.trainers.sols.trainer import SoLSTrainer
+from tests.sampled_evaluation import evaluate_twice_from_another_stream
 
 
 def tiny_config(tmp_path, **overrides) -> SoLSConfig:
@@ -200,11 +201,7 @@ def test_sampled_evaluation_repeats_exactly_and_leaves_the_training_stream_alone
     config = tiny_config(tmp_path, eval_temperature=1.0, eval_episodes_per_template=4, num_envs=4)
     with Run(config.run) as run:
         trainer = SoLSTrainer.from_config(config, run)
-        first = trainer.evaluate()
-        torch.rand(7)  # training moves the stream on
-        state = torch.get_rng_state()
-        assert trainer.evaluate() == first
-        assert torch.equal(torch.get_rng_state(), state)
+        first = evaluate_twice_from_another_stream(trainer)
         trainer.config.eval_temperature = 0.0
         trainer.evaluate()
     assert first["episodes"] == 4
