@@ -77,7 +77,9 @@ def mean_interval(values: list[float]) -> tuple[float, float]:
     if n < 2:
         return mean, float("nan")
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    t = {2: 12.71, 3: 4.303, 4: 3.182, 5: 2.776, 6: 2.571, 8: 2.365, 10: 2.262}.get(n, 1.96)
+    from scipy.stats import t as student_t
+
+    t = float(student_t.ppf(0.975, n - 1))  # (a lookup table here once fell back to 1.96 at 7 and 9 seeds)
     return mean, t * sd / math.sqrt(n)
 
 
