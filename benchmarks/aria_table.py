@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_result  # noqa: E402
-from recipes import PAIRED_HEADER, default_workers, mean_interval, paired_row, run_all  # noqa: E402
+from recipes import PAIRED_HEADER, default_workers, mean_interval, paired_row, run_all, saved_policies  # noqa: E402
 
 GAMES = ["bargaining", "negotiation", "twenty_questions", "guess_my_city"]
 METHODS = {
@@ -166,14 +166,9 @@ def reevaluate(args: argparse.Namespace) -> None:
     its trainer's ``evaluate()``, on ``--eval-games`` held-out games with the ``--set`` overrides (e.g. sampled
     play, ``eval_temperature=1.0``), and the table re-rendered from those scores."""
     saved = json.loads(args.reevaluate.read_text())
-    if "policies" not in saved:
-        raise SystemExit(f"{args.reevaluate} lists no policies (written before aria_table.py recorded them)")
     trained = saved["args"]
     games = [game for game in trained["games"] if game in args.games]
-    policies = {label: path for label, path in saved["policies"].items() if label.split("/")[0] in games}
-    missing = [path for path in policies.values() if not (Path(path) / "config.json").is_file()]
-    if missing:
-        raise SystemExit(f"saved policies not found (their run directories are gone?): {', '.join(missing)}")
+    policies = saved_policies(saved, args.reevaluate, keep=lambda label: label.split("/")[0] in games)
     jobs = [
         (
             label,

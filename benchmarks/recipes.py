@@ -115,3 +115,15 @@ def save_figure(figure: Any, name: str) -> Path:
     png = RESULTS_DIR / f"{name}.png"
     figure.savefig(png, dpi=120)
     return png
+
+
+def saved_policies(saved: dict, source: Path, keep: Callable[[str], bool] = lambda label: True) -> dict[str, str]:
+    """The policies (label -> model directory) a saved result lists, those whose label ``keep`` accepts;
+    stops with a message when the result lists none or a kept one is gone."""
+    if not saved.get("policies"):
+        raise SystemExit(f"{source} lists no policies (written before its script recorded them)")
+    policies = {label: path for label, path in saved["policies"].items() if keep(label)}
+    missing = [path for path in policies.values() if not (Path(path) / "config.json").is_file()]
+    if missing:
+        raise SystemExit(f"saved policies not found (their run directories are gone?): {', '.join(missing)}")
+    return policies

@@ -25,7 +25,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import COMMIT_AT_START, write_result  # noqa: E402
-from recipes import PAIRED_HEADER, default_workers, mean_interval, paired_row, run_all, save_figure  # noqa: E402
+from recipes import (  # noqa: E402
+    PAIRED_HEADER,
+    default_workers,
+    mean_interval,
+    paired_row,
+    run_all,
+    save_figure,
+    saved_policies,
+)
 
 # name -> (label, overrides); the paper's rows (arXiv 2509.01720, 80 AndroidWorld tasks, success %).
 METHODS = {
@@ -125,12 +133,7 @@ def reevaluate(args: argparse.Namespace) -> None:
     SoLS trainer's ``evaluate()``, with this call's episodes and temperature; the table is re-rendered from
     those scores (the learning curves and env steps stay the training's)."""
     saved = json.loads(args.reevaluate.read_text())
-    policies: dict[str, str] = saved.get("policies", {})
-    if not policies:
-        raise SystemExit(f"{args.reevaluate} lists no policies (written before sols_table.py recorded them)")
-    missing = [path for path in policies.values() if not (Path(path) / "config.json").is_file()]
-    if missing:
-        raise SystemExit(f"saved policies not found (their run directories are gone?): {', '.join(missing)}")
+    policies = saved_policies(saved, args.reevaluate)
     overrides = [f"eval_episodes_per_template={args.eval_episodes}", f"eval_temperature={args.eval_temperature}"]
     jobs = [
         (label, "configs/sols_simphone.yaml", [f"run.seed={label.split('/')[1]}", f"model.path={path}", *overrides])
