@@ -10,6 +10,7 @@ beside the paper's numbers, writes a PNG of greedy success vs env steps and a JS
                                                        # 2 more seeds of these methods (after their saved ones)
     python benchmarks/sols_table.py --reevaluate benchmarks/results/sols_table.json --eval-episodes 25 \
         --eval-temperature 1.0                         # the saved policies again, sampled; no training
+        [--reuse benchmarks/results/sols_table_reevaluated_t1.json]   # keep the scores it already has
 
 Each seed trains its own SFT policy (configs/sft_simphone.yaml, run.seed=seed); every method of that seed
 starts from it, so "SFT" is the same policy's score before any RL (the trainers' step-0 evaluation).
@@ -66,6 +67,12 @@ def main() -> None:
         "--reevaluate",
         type=Path,
         help="evaluate the policies a saved result lists again, with --eval-episodes and --eval-temperature",
+    )
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="with --reevaluate: an earlier re-evaluation with the same episodes and temperature; the policies it "
+        "scored (same label, same model directory) keep its scores and are not evaluated again",
     )
     args = parser.parse_args()
     if args.from_json:
@@ -134,15 +141,18 @@ def reevaluate(args: argparse.Namespace) -> None:
     those scores (the learning curves and env steps stay the training's)."""
     saved = json.loads(args.reevaluate.read_text())
     policies = saved_policies(saved, args.reevaluate)
+    reused = reused_scores(args.reuse, policies, args) if args.reuse else {}
     overrides = [f"eval_episodes_per_template={args.eval_episodes}", f"eval_temperature={args.eval_temperature}"]
     jobs = [
         (label, "configs/sols_simphone.yaml", [f"run.seed={label.split('/')[1]}", f"model.path={path}", *overrides])
         for label, path in policies.items()
+        if label not in reused
     ]
     results = run_all(jobs, args.workers, evaluate_only=True)
+    score = reused | {label: runs[0]["after"]["success_rate"] for label, runs in results.items()}
 
     def scores(name: str, count: int) -> list[float]:
-        return [results[f"{name}/{seed}"][0]["after"]["success_rate"] for seed in range(count)]
+        return [score[f"{name}/{seed}"] for seed in range(count)]
 
     old = saved["summary"]
     summary = {
@@ -156,11 +166,32 @@ def reevaluate(args: argparse.Namespace) -> None:
         "eval_temperature": args.eval_temperature,
         "reevaluated": {"from": str(args.reevaluate), "workers": args.workers, "commit": COMMIT_AT_START},
     }
+    if reused:
+        reevaluated["reused"] = {"from": str(args.reuse), "labels": sorted(reused)}
     report(summary, reevaluated, with_curves=False)
     write_result(
         f"{args.reevaluate.stem}_reevaluated_t{args.eval_temperature:g}",
         {"args": reevaluated, "summary": summary, "policies": policies},
     )
+
+
+def reused_scores(previous_path: Path, policies: dict[str, str], args: argparse.Namespace) -> dict[str, float]:
+    """The scores an earlier re-evaluation gave to the same policies (same label, same model directory), read
+    back from its per-seed lists; it must have scored with this call's episodes and temperature."""
+    previous = json.loads(previous_path.read_text())
+    protocol = (previous["args"].get("eval_episodes"), previous["args"].get("eval_temperature"))
+    if protocol != (args.eval_episodes, args.eval_temperature):
+        raise SystemExit(
+            f"--reuse: {previous_path} scored with (episodes, temperature) = {protocol}, "
+            f"not ({args.eval_episodes}, {args.eval_temperature})"
+        )
+    finals = {"sft": previous["summary"]["sft"]} | {m: s["final"] for m, s in previous["summary"]["methods"].items()}
+    scores = {}
+    for label, path in previous.get("policies", {}).items():
+        name, seed = label.split("/")
+        if policies.get(label) == path:
+            scores[label] = finals[name][int(seed)]
+    return scores
 
 
 def next_seed(saved: dict, methods: list[str]) -> int:
