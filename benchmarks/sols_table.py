@@ -11,6 +11,8 @@ beside the paper's numbers, writes a PNG of greedy success vs env steps and a JS
     python benchmarks/sols_table.py --reevaluate benchmarks/results/sols_table.json --eval-episodes 25 \
         --eval-temperature 1.0                         # the saved policies again, sampled; no training
         [--reuse benchmarks/results/sols_table_reevaluated_t1.json]   # keep the scores it already has
+    python benchmarks/sols_table.py --training-success benchmarks/results/sols_table.json
+                                                       # the saved runs' own rollout success, late in training
 
 Each seed trains its own SFT policy (configs/sft_simphone.yaml, run.seed=seed); every method of that seed
 starts from it, so "SFT" is the same policy's score before any RL (the trainers' step-0 evaluation).
@@ -74,7 +76,16 @@ def main() -> None:
         help="with --reevaluate: an earlier re-evaluation with the same episodes and temperature; the policies it "
         "scored (same label, same model directory) keep its scores and are not evaluated again",
     )
+    parser.add_argument(
+        "--training-success",
+        type=Path,
+        help="no training: the mean rollout success of the last --last-iterations iterations of each saved run "
+        "(sampled, on training tasks), read from the run directories the result lists, paired by seed",
+    )
+    parser.add_argument("--last-iterations", type=int, default=10)
     args = parser.parse_args()
+    if args.training_success:
+        return training_success(args.training_success, args.last_iterations)
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
         return report(saved["summary"], saved["args"])
@@ -175,6 +186,30 @@ def reevaluate(args: argparse.Namespace) -> None:
     )
 
 
+def training_success(result_path: Path, last: int) -> None:
+    """Each saved run's mean ``rollout/success_rate`` over its last ``last`` iterations: the episodes it
+    trained on, sampled from the policy of the moment, on training tasks. Four times the test table's episodes
+    per run (32 a batch), and the same env steps for every method, so a second, denser look at who learned more."""
+    saved = json.loads(result_path.read_text())
+    policies = saved_policies(saved, result_path, keep=lambda label: not label.startswith("sft/"))
+    success: dict[str, dict[int, float]] = {}
+    for label, model in policies.items():
+        method, seed = label.split("/")
+        lines = (Path(model).parent / "metrics.jsonl").read_text().splitlines()
+        rates = [r["rollout/success_rate"] for r in map(json.loads, filter(None, lines)) if "rollout/success_rate" in r]
+        success.setdefault(method, {})[int(seed)] = sum(rates[-last:]) / len(rates[-last:])
+    finals = {method: [by_seed[seed] for seed in sorted(by_seed)] for method, by_seed in success.items()}
+    print(f"\n**Rollout success of the last {last} training iterations (sampled, training tasks)**\n")
+    for method, values in finals.items():
+        mean, half = mean_interval(values)
+        print(f"  {METHODS[method][0]}: {mean:.3f} ± {half:.3f}  ({', '.join(f'{v:.3f}' for v in values)})")
+    print_paired({"sft": [], "methods": {m: {"final": v} for m, v in finals.items()}}, with_sft=False)
+    write_result(
+        f"{result_path.stem}_training_success",
+        {"args": {"from": str(result_path), "last_iterations": last}, "summary": {"methods": finals}},
+    )
+
+
 def reused_scores(previous_path: Path, policies: dict[str, str], args: argparse.Namespace) -> dict[str, float]:
     """The scores an earlier re-evaluation gave to the same policies (same label, same model directory), read
     back from its per-seed lists; it must have scored with this call's episodes and temperature."""
@@ -271,12 +306,12 @@ def report(summary: dict, args: dict, with_curves: bool = True) -> None:
 ORDERING = [("sols_str", "sft"), ("sols_str", "sols"), ("sols", "ppo"), ("sols_str", "ppo")]
 
 
-def print_paired(summary: dict) -> None:
+def print_paired(summary: dict, with_sft: bool = True) -> None:
     """Every method of a seed starts from that seed's SFT policy, so the comparisons are paired."""
-    finals = {"sft": summary["sft"]} | {m: s["final"] for m, s in summary["methods"].items()}
+    finals = ({"sft": summary["sft"]} if with_sft else {}) | {m: s["final"] for m, s in summary["methods"].items()}
     labels = {"sft": "SFT"} | {m: METHODS[m][0] for m in METHODS}
     pairs = [(a, b) for a, b in ORDERING if a in finals and b in finals]
-    if not pairs or len(summary["sft"]) < 2:
+    if not pairs or min(len(finals[a]) for pair in pairs for a in pair) < 2:
         return
     print("\n" + PAIRED_HEADER)
     for better, worse in pairs:
