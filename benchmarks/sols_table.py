@@ -45,6 +45,8 @@ METHODS = {
     "ppo": ("PPO", ["loss=ppo", "use_str=false"]),
     "a2c_str": ("A2C + STR", ["loss=a2c", "use_str=true"]),
     "filtered_str": ("DigiRL-like filtered + STR", ["loss=filtered", "use_str=true"]),
+    # Not the paper's: a positive sample weighs min(rho, 1) (V-trace's rho-bar), not rho (docs/sols.md).
+    "sols_str_cap1": ("SoLS + STR, rho capped at 1", ["loss=sols", "use_str=true", "positive_ratio_cap=1.0"]),
 }
 PAPER = {"sols_str": 51.3, "sols": None, "ppo": 28.3, "a2c_str": 32.1, "filtered_str": 38.8, "sft": 22.1}
 SUCCESS = "eval/success_rate"

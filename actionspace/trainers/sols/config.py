@@ -40,6 +40,9 @@ class SoLSConfig:
     transitions, so rarely solved tasks are replayed as often as easy ones."""
     clip_eps: float = 0.2
     """SoLS: negative-advantage samples count only when |rho - 1| <= clip_eps; PPO: the clip range."""
+    positive_ratio_cap: float = 0.0
+    """SoLS only: a positive-advantage sample's weight min(rho, cap) instead of rho (0: off, the paper). Replayed
+    successes reach rho ~ 1e5 against their stored log-probs (docs/sols.md)."""
     value_coef: float = 0.5
     """Weight of the critic's MSE (the paper: 0.5)."""
     kl_coef: float = 0.0
@@ -99,6 +102,10 @@ class SoLSConfig:
             raise ConfigError("str_samples and eval_every must be >= 0")
         if not 0 < self.clip_eps < 1:
             raise ConfigError(f"clip_eps must be in (0, 1), got {self.clip_eps}")
+        if self.positive_ratio_cap < 0:
+            raise ConfigError(f"positive_ratio_cap must be >= 0 (0: off), got {self.positive_ratio_cap}")
+        if self.positive_ratio_cap > 0 and self.loss != "sols":
+            raise ConfigError(f"positive_ratio_cap applies to loss=sols only, not loss={self.loss}")
         if self.kl_coef < 0:
             raise ConfigError(f"kl_coef must be >= 0, got {self.kl_coef}")
         if self.learning_rate <= 0 or self.value_head_learning_rate <= 0:

@@ -8,6 +8,9 @@ Off-policy actor-critic on whole action sequences:
     actor  = -mean(w * rho * A)
     critic = mean((V - R)^2)
     loss   = actor + value_coef * critic
+
+``positive_ratio_cap`` c (off by default, as in the paper) replaces rho by min(rho, c) for A >= 0 as the
+gradient's weight (a truncated importance weight, V-trace's rho-bar), while still never stopping the push.
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ def sols_loss(
     *,
     clip_eps: float = 0.2,
     value_coef: float = 0.5,
+    positive_ratio_cap: float = 0.0,
 ) -> LossOutput:
     """Args:
         logprobs: (B,) log pi(a|s) of each action under the current policy (requires grad).
         behavior_logprobs: (B,) log mu(a|s) stored when the action was generated.
         values: (B,) V(s) in [0, 1] from the critic head (requires grad).
         returns: (B,) Monte-Carlo returns (binary terminal success, gamma = 1, minus any invalid-action penalty).
+        positive_ratio_cap: 0 (the paper): a positive sample weighs rho. c > 0: it weighs min(rho, c). A replayed
+            success whose action the policy has since made far likelier than its stored log-prob says has
+            rho ~ 1e5 (measured on simphone); after gradient clipping it alone is the minibatch's update.
 
     Returns:
         ``loss`` and detached diagnostics: ``policy_loss``, ``value_loss``, ``ratio_mean``, ``masked_frac``
@@ -41,6 +48,9 @@ def sols_loss(
     ratio = torch.exp(logprobs - behavior_logprobs)
     near_policy = (ratio.detach() - 1).abs() <= clip_eps
     weight = torch.where(advantages >= 0, torch.ones_like(ratio), near_policy.to(ratio.dtype))
+    if positive_ratio_cap > 0:  # min(rho, c) / rho as a constant factor: the gradient is min(rho, c) A grad log pi
+        truncation = ratio.detach().clamp(max=positive_ratio_cap) / ratio.detach()
+        weight = torch.where(advantages >= 0, truncation, weight)
     policy_loss = -(weight * ratio * advantages).mean()
     value_loss = (values - returns).pow(2).mean()
     return LossOutput(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +34,7 @@ from actionspace.serving.factory import build_engine, sync_engine
 from actionspace.serving.parity import logprob_parity, parity_warning
 from actionspace.trainers.rollout import collect_transitions
 from actionspace.trainers.sols.config import SoLSConfig
-from actionspace.trainers.sols.losses import LOSSES, kl_penalty
+from actionspace.trainers.sols.losses import LOSSES, kl_penalty, sols_loss
 from actionspace.trainers.sols.replay import SuccessfulTransitionReplay
 from actionspace.trainers.updates import IterationUpdates, export_policy
 
@@ -65,6 +66,8 @@ class SoLSTrainer:
         self.run = run
         self.policy = policy
         self.loss_fn = LOSSES[config.loss]
+        if config.positive_ratio_cap > 0:
+            self.loss_fn = functools.partial(sols_loss, positive_ratio_cap=config.positive_ratio_cap)
         self.replay = SuccessfulTransitionReplay(config.str_capacity_per_task)
         self.history = EvalHistory()
         self.env_steps = EnvStepCounter()

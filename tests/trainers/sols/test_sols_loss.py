@@ -37,6 +37,25 @@ def test_positive_advantage_is_never_clipped():
     assert output.loss.item() == pytest.approx(-5.0) and output.diagnostics["masked_frac"].item() == 0.0
 
 
+def test_positive_ratio_cap_truncates_the_weight_of_positive_samples_only():
+    # The batch above with positive_ratio_cap = 1.2: positive samples weigh min(rho, 1.2) = [1.1, 1.2]; the
+    # negative ones keep SoLS's rule (0.9 kept, 1.5 dropped).
+    # actor = -mean([1.1*.8, 1.2*.6, .9*-.7, 0]) = -(0.88 + 0.72 - 0.63) / 4 = -0.2425
+    # d/d logpi = -[1.1*.8, 1.2*.6, .9*-.7, 0] / 4 = [-0.22, -0.18, 0.1575, 0]: the capped sample keeps
+    # being pushed (weight 1.2, not 0 as in PPO's clip).
+    logprobs = torch.tensor([math.log(1.1), math.log(1.5), math.log(0.9), math.log(1.5)], requires_grad=True)
+    values, returns = torch.tensor([0.2, 0.4, 0.7, 0.9]), torch.tensor([1.0, 1.0, 0.0, 0.0])
+    output = sols_loss(logprobs, torch.zeros(4), values, returns, value_coef=0.0, positive_ratio_cap=1.2)
+    assert output.loss.item() == pytest.approx(-0.2425, abs=1e-6)
+    output.loss.backward()
+    assert torch.allclose(logprobs.grad, torch.tensor([-0.22, -0.18, 0.1575, 0.0]), atol=1e-6)
+    # a replayed success at rho = e^11.5 (about 1e5) weighs 1.2, not 1e5
+    far = torch.tensor([11.5], requires_grad=True)
+    capped = sols_loss(far, torch.zeros(1), torch.tensor([0.0]), torch.tensor([1.0]), positive_ratio_cap=1.2)
+    capped.loss.backward()
+    assert far.grad.item() == pytest.approx(-1.2, abs=1e-4)
+
+
 def test_shape_mismatch_is_refused():
     with pytest.raises(ValueError, match=r"got shape \(3, 1\)"):
         sols_loss(torch.zeros(3), torch.zeros(3), torch.zeros(3, 1), torch.zeros(3))

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from actionspace.agents.transition import Transition
-from actionspace.core.config import from_dict
+from actionspace.core.config import ConfigError, from_dict
 from actionspace.core.run import Run
 from actionspace.trainers.sols import SuccessfulTransitionReplay
 from actionspace.trainers.sols.config import SoLSConfig
@@ -90,6 +90,20 @@ def test_replay_is_off_when_disabled(tmp_path):
         json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines() if "train/loss" in line
     )
     assert record["train/batch_size"] == record["rollout/ep_len_mean"] * 3 and "train/clip_frac" in record
+
+
+def test_positive_ratio_cap_reaches_the_sols_loss_and_is_refused_elsewhere(tmp_path):
+    config = tiny_config(tmp_path, positive_ratio_cap=1.0)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = SoLSTrainer.from_config(config, run)
+    # A positive sample far off-policy (rho = e^5) weighs 1 under the trainer's loss.
+    logprobs = torch.tensor([5.0], requires_grad=True)
+    trainer.loss_fn(logprobs, torch.zeros(1), torch.tensor([0.0]), torch.tensor([1.0]), value_coef=0.0).loss.backward()
+    assert logprobs.grad.item() == pytest.approx(-1.0)
+    with pytest.raises(ConfigError, match="loss=sols only, not loss=ppo"):
+        tiny_config(tmp_path, positive_ratio_cap=1.0, loss="ppo")
+    with pytest.raises(ConfigError, match="positive_ratio_cap must be >= 0"):
+        tiny_config(tmp_path, positive_ratio_cap=-1.0)
 
 
 def test_a_nan_loss_is_reported_and_its_step_skipped(tmp_path, capsys):
