@@ -42,7 +42,7 @@ class SoLSConfig:
     """SoLS: negative-advantage samples count only when |rho - 1| <= clip_eps; PPO: the clip range."""
     positive_ratio_cap: float = 0.0
     """SoLS only: a positive-advantage sample's weight min(rho, cap) instead of rho (0: off, the paper). Replayed
-    successes reach rho ~ 1e5 against their stored log-probs (docs/sols.md)."""
+    successes can reach rho in the millions against their stored log-probs (docs/sols.md)."""
     value_coef: float = 0.5
     """Weight of the critic's MSE (the paper: 0.5)."""
     kl_coef: float = 0.0

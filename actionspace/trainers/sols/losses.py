@@ -36,8 +36,9 @@ def sols_loss(
         values: (B,) V(s) in [0, 1] from the critic head (requires grad).
         returns: (B,) Monte-Carlo returns (binary terminal success, gamma = 1, minus any invalid-action penalty).
         positive_ratio_cap: 0 (the paper): a positive sample weighs rho. c > 0: it weighs min(rho, c). A replayed
-            success whose action the policy has since made far likelier than its stored log-prob says has
-            rho ~ 1e5 (measured on simphone); after gradient clipping it alone is the minibatch's update.
+            success whose action the policy has since made far likelier than its stored log-prob says can
+            have rho in the millions (on simphone a minibatch's mean rho reached 1.9e7); after gradient
+            clipping such a sample alone is the minibatch's update.
 
     Returns:
         ``loss`` and detached diagnostics: ``policy_loss``, ``value_loss``, ``ratio_mean``, ``masked_frac``

@@ -49,7 +49,7 @@ def test_positive_ratio_cap_truncates_the_weight_of_positive_samples_only():
     assert output.loss.item() == pytest.approx(-0.2425, abs=1e-6)
     output.loss.backward()
     assert torch.allclose(logprobs.grad, torch.tensor([-0.22, -0.18, 0.1575, 0.0]), atol=1e-6)
-    # a replayed success at rho = e^11.5 (about 1e5) weighs 1.2, not 1e5
+    # a replayed success at rho = e^11.5 (about 1e5) weighs 1.2, not 1e5 (its gradient is -1.2 * A)
     far = torch.tensor([11.5], requires_grad=True)
     capped = sols_loss(far, torch.zeros(1), torch.tensor([0.0]), torch.tensor([1.0]), positive_ratio_cap=1.2)
     capped.loss.backward()
