@@ -205,7 +205,7 @@ def training_success(result_path: Path, last: int) -> None:
     for method, values in finals.items():
         mean, half = mean_interval(values)
         print(f"  {METHODS[method][0]}: {mean:.3f} ± {half:.3f}  ({', '.join(f'{v:.3f}' for v in values)})")
-    print_paired({"sft": [], "methods": {m: {"final": v} for m, v in finals.items()}}, with_sft=False)
+    print_paired(finals)
     write_result(
         f"{result_path.stem}_training_success",
         {"args": {"from": str(result_path), "last_iterations": last}, "summary": {"methods": finals}},
@@ -222,7 +222,7 @@ def reused_scores(previous_path: Path, policies: dict[str, str], args: argparse.
             f"--reuse: {previous_path} scored with (episodes, temperature) = {protocol}, "
             f"not ({args.eval_episodes}, {args.eval_temperature})"
         )
-    finals = {"sft": previous["summary"]["sft"]} | {m: s["final"] for m, s in previous["summary"]["methods"].items()}
+    finals = per_seed_finals(previous["summary"])
     scores = {}
     for label, path in previous.get("policies", {}).items():
         name, seed = label.split("/")
@@ -299,7 +299,7 @@ def report(summary: dict, args: dict, with_curves: bool = True) -> None:
     print(f"  SFT: {', '.join(f'{v:.3f}' for v in summary['sft'])}")
     for method, stats in summary["methods"].items():
         print(f"  {METHODS[method][0]}: {', '.join(f'{v:.3f}' for v in stats['final'])}")
-    print_paired(summary)
+    print_paired(per_seed_finals(summary))
     if with_curves:
         print(f"\nPNG: {plot(summary, mode)}")
 
@@ -308,9 +308,14 @@ def report(summary: dict, args: dict, with_curves: bool = True) -> None:
 ORDERING = [("sols_str", "sft"), ("sols_str", "sols"), ("sols", "ppo"), ("sols_str", "ppo")]
 
 
-def print_paired(summary: dict, with_sft: bool = True) -> None:
-    """Every method of a seed starts from that seed's SFT policy, so the comparisons are paired."""
-    finals = ({"sft": summary["sft"]} if with_sft else {}) | {m: s["final"] for m, s in summary["methods"].items()}
+def per_seed_finals(summary: dict) -> dict[str, list[float]]:
+    """``sft`` and each method -> its per-seed scores, seed i the i-th value."""
+    return {"sft": summary["sft"]} | {method: stats["final"] for method, stats in summary["methods"].items()}
+
+
+def print_paired(finals: dict[str, list[float]]) -> None:
+    """Every method of a seed starts from that seed's SFT policy, so the comparisons are paired. ``finals``:
+    name (``sft`` or a method) -> per-seed scores; the pairs of `ORDERING` among them are printed."""
     labels = {"sft": "SFT"} | {m: METHODS[m][0] for m in METHODS}
     pairs = [(a, b) for a, b in ORDERING if a in finals and b in finals]
     if not pairs or min(len(finals[a]) for pair in pairs for a in pair) < 2:

@@ -48,10 +48,9 @@ def sols_loss(
     advantages = returns - values.detach()
     ratio = torch.exp(logprobs - behavior_logprobs)
     near_policy = (ratio.detach() - 1).abs() <= clip_eps
-    weight = torch.where(advantages >= 0, torch.ones_like(ratio), near_policy.to(ratio.dtype))
-    if positive_ratio_cap > 0:  # min(rho, c) / rho as a constant factor: the gradient is min(rho, c) A grad log pi
-        truncation = ratio.detach().clamp(max=positive_ratio_cap) / ratio.detach()
-        weight = torch.where(advantages >= 0, truncation, weight)
+    # With a cap, min(rho, c) / rho as a constant factor: the gradient is min(rho, c) A grad log pi.
+    positive = ratio.detach().clamp(max=positive_ratio_cap) / ratio.detach() if positive_ratio_cap > 0 else 1.0
+    weight = torch.where(advantages >= 0, positive, near_policy.to(ratio.dtype))
     policy_loss = -(weight * ratio * advantages).mean()
     value_loss = (values - returns).pow(2).mean()
     return LossOutput(
