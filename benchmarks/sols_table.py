@@ -9,7 +9,8 @@ beside the paper's numbers, writes a PNG of greedy success vs env steps and a JS
     python benchmarks/sols_table.py --extend benchmarks/results/sols_table.json --seeds 2 --methods sols ppo
                                                        # 2 more seeds of these methods (after their saved ones)
     python benchmarks/sols_table.py --reevaluate benchmarks/results/sols_table.json --eval-episodes 25 \
-        --eval-temperature 1.0                         # the saved policies again, sampled; no training
+        --eval-temperature 1.0                         # the saved policies again, sampled, with per-task
+                                                       # scores; no training
         [--reuse benchmarks/results/sols_table_reevaluated_t1.json]   # keep the scores it already has
     python benchmarks/sols_table.py --training-success benchmarks/results/sols_table.json
                                                        # the saved runs' own rollout success, late in training
@@ -162,7 +163,10 @@ def reevaluate(args: argparse.Namespace) -> None:
         if label not in reused
     ]
     results = run_all(jobs, args.workers, evaluate_only=True)
-    score = reused | {label: runs[0]["after"]["success_rate"] for label, runs in results.items()}
+    score = {label: scores[ALL] for label, scores in reused.items()}
+    score |= {label: runs[0]["after"]["success_rate"] for label, runs in results.items()}
+    by_template = {label: {t: v for t, v in scores.items() if t != ALL} for label, scores in reused.items()}
+    by_template |= {label: template_scores(runs[0]["after"]) for label, runs in results.items()}
 
     def scores(name: str, count: int) -> list[float]:
         return [score[f"{name}/{seed}"] for seed in range(count)]
@@ -173,6 +177,7 @@ def reevaluate(args: argparse.Namespace) -> None:
         "methods": {
             method: stats | {"final": scores(method, len(stats["final"]))} for method, stats in old["methods"].items()
         },
+        "by_template": by_template,
     }
     reevaluated = saved["args"] | {
         "eval_episodes": args.eval_episodes,
@@ -182,6 +187,7 @@ def reevaluate(args: argparse.Namespace) -> None:
     if reused:
         reevaluated["reused"] = {"from": str(args.reuse), "labels": sorted(reused)}
     report(summary, reevaluated, with_curves=False)
+    print_by_template(by_template)
     write_result(
         f"{args.reevaluate.stem}_reevaluated_t{args.eval_temperature:g}",
         {"args": reevaluated, "summary": summary, "policies": policies},
@@ -212,9 +218,12 @@ def training_success(result_path: Path, last: int) -> None:
     )
 
 
-def reused_scores(previous_path: Path, policies: dict[str, str], args: argparse.Namespace) -> dict[str, float]:
+def reused_scores(
+    previous_path: Path, policies: dict[str, str], args: argparse.Namespace
+) -> dict[str, dict[str, float]]:
     """The scores an earlier re-evaluation gave to the same policies (same label, same model directory), read
-    back from its per-seed lists; it must have scored with this call's episodes and temperature."""
+    back from its per-seed lists: label -> {`ALL`: overall success, template: that task's success (when the
+    earlier re-evaluation recorded them)}. It must have scored with this call's episodes and temperature."""
     previous = json.loads(previous_path.read_text())
     protocol = (previous["args"].get("eval_episodes"), previous["args"].get("eval_temperature"))
     if protocol != (args.eval_episodes, args.eval_temperature):
@@ -223,11 +232,12 @@ def reused_scores(previous_path: Path, policies: dict[str, str], args: argparse.
             f"not ({args.eval_episodes}, {args.eval_temperature})"
         )
     finals = per_seed_finals(previous["summary"])
+    by_template = previous["summary"].get("by_template", {})
     scores = {}
     for label, path in previous.get("policies", {}).items():
         name, seed = label.split("/")
         if policies.get(label) == path:
-            scores[label] = finals[name][int(seed)]
+            scores[label] = {ALL: finals[name][int(seed)]} | by_template.get(label, {})
     return scores
 
 
@@ -323,6 +333,46 @@ def print_paired(finals: dict[str, list[float]]) -> None:
     print("\n" + PAIRED_HEADER)
     for better, worse in pairs:
         print(paired_row(f"{labels[better]} - {labels[worse]}", finals[better], finals[worse]))
+
+
+ALL = "all"  # the overall score among a policy's per-task scores (no template has this name)
+
+
+def template_scores(metrics: dict[str, float]) -> dict[str, float]:
+    """Per-task success from an evaluation's metrics (``success_rate/<template>``)."""
+    prefix = "success_rate/"
+    return {key.removeprefix(prefix): value for key, value in metrics.items() if key.startswith(prefix)}
+
+
+def print_by_template(by_template: dict[str, dict[str, float]]) -> None:
+    """Where the differences come from: each task's success, mean over a policy kind's seeds, and the paired
+    differences of `ORDERING` per task, over the seeds both have. ``by_template``: ``<name>/<seed>`` ->
+    template -> success. Policies scored before per-task scores were recorded have none; the table then
+    waits for a re-evaluation without --reuse."""
+    missing = [label for label, scores in by_template.items() if not scores]
+    if missing:
+        print(f"\nno per-task scores for {len(missing)} policies (e.g. {missing[0]}): re-evaluate without --reuse")
+        return
+    per_name: dict[str, dict[int, dict[str, float]]] = {}
+    for label, scores in by_template.items():
+        name, seed = label.split("/")
+        per_name.setdefault(name, {})[int(seed)] = scores
+    names = [name for name in ["sft", *METHODS] if name in per_name]
+    pairs = [(a, b) for a, b in ORDERING if a in per_name and b in per_name]
+    labels = {"sft": "SFT"} | {m: METHODS[m][0] for m in METHODS}
+    templates = sorted(next(iter(per_name["sft" if "sft" in per_name else names[0]].values())))
+    print("\n**Per task: success (mean over seeds) and paired differences (over the seeds both have)**\n")
+    header = [f"{labels[n]} ({len(per_name[n])})" for n in names] + [f"{labels[a]} - {labels[b]}" for a, b in pairs]
+    print("| task | " + " | ".join(header) + " |")
+    print("|---" * (len(header) + 1) + "|")
+    for template in templates:
+        cells = [f"{mean_interval([s[template] for s in per_name[n].values()])[0]:.2f}" for n in names]
+        for better, worse in pairs:
+            seeds = sorted(per_name[better].keys() & per_name[worse].keys())
+            mean, half = mean_interval([per_name[better][s][template] - per_name[worse][s][template] for s in seeds])
+            cells.append(f"{mean:+.2f} ± {half:.2f}{' *' if mean - half > 0 else ''}")
+        print(f"| {template} | " + " | ".join(cells) + " |")
+    print("\n(* beyond the interval on that task)")
 
 
 def plot(summary: dict, mode: str) -> Path:

@@ -28,6 +28,7 @@ from actionspace.core.registry import TRAINERS
 from actionspace.core.run import METRICS_FILE, Run
 from actionspace.core.seeding import seeded_draws
 from actionspace.envs.episodes import run_episodes
+from actionspace.eval.gui import summarise
 from actionspace.eval.plots import plot_curves, read_curve
 from actionspace.serving.engine import Engine, SamplingParams
 from actionspace.serving.factory import build_engine, sync_engine
@@ -229,10 +230,9 @@ class SoLSTrainer:
 
     # ----------------------------------------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:
-        """Episodes on the evaluation tasks (main process), greedy or at ``eval_temperature``: success, mean
-        steps, invalid rate."""
-        from actionspace.core.stats import wilson_interval
-
+        """Episodes on the evaluation tasks (main process), greedy or at ``eval_temperature``: success (with
+        its Wilson interval), invalid rate, and ``success_rate/<template>`` for each task, as AndroidWorld
+        reports per-task success."""
         metrics: dict[str, float] = {}
         if self.run.is_main:
             jobs = [
@@ -247,16 +247,15 @@ class SoLSTrainer:
                     jobs,
                     num_envs=self.config.num_envs,
                 )
-            successes = sum(e.success for e in episodes)
-            low, high = wilson_interval(successes, len(episodes))
-            steps = sum(e.steps for e in episodes)
+            rows = summarise(episodes)
+            overall = rows.pop("all")
             metrics = {
-                "success_rate": successes / len(episodes),
-                "success_rate_low": low,
-                "success_rate_high": high,
-                "invalid_rate": sum(e.invalid_actions for e in episodes) / steps,
-                "episodes": float(len(episodes)),
-            }
+                "success_rate": overall["success"],
+                "success_rate_low": overall["success_low"],
+                "success_rate_high": overall["success_high"],
+                "invalid_rate": overall["invalid_rate"],
+                "episodes": overall["episodes"],
+            } | {f"success_rate/{template}": row["success"] for template, row in rows.items()}
         self.run.accelerator.wait_for_everyone()
         return metrics
 

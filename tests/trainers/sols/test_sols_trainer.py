@@ -221,3 +221,24 @@ def test_sampled_evaluation_repeats_exactly_and_leaves_the_training_stream_alone
     assert first["episodes"] == 4
     assert played[0][0] == 1.0 and played[0] == played[1]  # sampled, and drawn the same both times
     assert played[2][0] == 0.0 and played[2][1] != played[0][1]
+
+
+def test_evaluation_reports_each_task_and_the_whole(tmp_path, monkeypatch):
+    """Per-task success beside the overall one (AndroidWorld reports both); the overall counts episodes, not tasks."""
+    from actionspace.envs.episodes import Episode
+    from actionspace.trainers.sols import trainer as trainer_module
+
+    played = [
+        Episode("WifiOn", 0, success=True, steps=2, invalid_actions=0),
+        Episode("WifiOn", 1, success=False, steps=10, invalid_actions=4),
+        Episode("OpenApp", 0, success=True, steps=3, invalid_actions=0),
+        Episode("OpenApp", 1, success=True, steps=5, invalid_actions=1),
+    ]
+    monkeypatch.setattr(trainer_module, "run_episodes", lambda *args, **kwargs: played)
+    config = tiny_config(tmp_path)
+    with Run(config.run) as run:
+        metrics = SoLSTrainer.from_config(config, run).evaluate()
+    assert metrics["success_rate/WifiOn"] == 0.5 and metrics["success_rate/OpenApp"] == 1.0
+    assert metrics["success_rate"] == 0.75 and metrics["episodes"] == 4.0
+    assert metrics["invalid_rate"] == 5 / 20
+    assert metrics["success_rate_low"] < 0.75 < metrics["success_rate_high"]
