@@ -1,7 +1,8 @@
 """The ``actionspace`` command: train, eval, serve, bench, list.
 
 Bad input (an unknown key, a wrong type, a missing file or model path) ends with one ``error:`` line and
-exit status 2 before any run directory is created.
+exit status 2 before any run directory is created. A checkpoint that cannot be written (a full disk) ends with
+one ``error:`` line naming the last complete checkpoint to resume from, and exit status 74 (EX_IOERR).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from actionspace.core.config import ConfigError, describe, from_dict, load_yaml, merge, parse_overrides
+from actionspace.core.errors import CheckpointWriteError
 
 EXIT_CONFIG_ERROR = 2
+EXIT_CHECKPOINT_ERROR = 74
 EXIT_INTERRUPTED = 130
 
 
@@ -29,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    except CheckpointWriteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CHECKPOINT_ERROR
     except KeyboardInterrupt as interrupt:
         print(f"\ninterrupted: {interrupt}", file=sys.stderr)
         return EXIT_INTERRUPTED

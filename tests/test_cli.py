@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from actionspace.cli import EXIT_CONFIG_ERROR, main
+from actionspace import cli
+from actionspace.cli import EXIT_CHECKPOINT_ERROR, EXIT_CONFIG_ERROR, main
+from actionspace.core.errors import CheckpointWriteError
 from tests.conftest import REPO_ROOT
 
 RECIPE = f"{REPO_ROOT}/configs/sft_phone_commands.yaml"
@@ -59,6 +61,19 @@ def test_list_shows_registered_names(capsys):
     trainers = next(line for line in out.splitlines() if line.startswith("trainers"))
     assert {"sft", "sols", "ppo", "genpo", "cqn_as"} <= set(trainers.split(maxsplit=1)[1].split(", "))
     assert "hf" in out and "phone_commands" in out
+
+
+def test_checkpoint_that_cannot_be_written_is_one_line_naming_what_to_resume(tmp_path, capsys, monkeypatch):
+    last_good = tmp_path / "checkpoints" / "step_00000002"
+
+    def disk_full(args):
+        raise CheckpointWriteError(4, tmp_path, last_good, OSError(28, "No space left on device"))
+
+    monkeypatch.setattr(cli, "_train", disk_full)
+    assert main(["train", "configs/sft_phone_commands.yaml"]) == EXIT_CHECKPOINT_ERROR
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: could not write the checkpoint of step 4")
+    assert str(last_good) in err and f"run.dir={tmp_path} run.resume=true" in err
 
 
 def test_eval_of_missing_policy(capsys):

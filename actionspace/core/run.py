@@ -37,6 +37,7 @@ from accelerate import Accelerator
 from accelerate.utils import broadcast_object_list, set_seed
 
 from actionspace.core.config import ConfigError, to_yaml
+from actionspace.core.errors import CheckpointWriteError
 
 # accelerate warns on every checkpoint of a model with tied embeddings (all the tiny models) that it
 # dropped the duplicate lm_head tensor; the reload re-ties it, and tests check that resume is exact.
@@ -196,10 +197,18 @@ class Run:
             shutil.rmtree(tmp, ignore_errors=True)
             self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
         self.accelerator.wait_for_everyone()
-        self.accelerator.save_state(str(tmp))
+        try:
+            self.accelerator.save_state(str(tmp))
+            if self.is_main:
+                (tmp / "run_state.json").write_text(json.dumps({"step": self.step}))
+        # Not only OSError: safetensors reports a full disk as its own SafetensorError.
+        except Exception as error:
+            shutil.rmtree(tmp, ignore_errors=True)  # it would hold the space a retry needs
+            raise CheckpointWriteError(
+                self.step, self.output_dir, latest_checkpoint(self.checkpoint_dir), error
+            ) from error
         self.accelerator.wait_for_everyone()
         if self.is_main:
-            (tmp / "run_state.json").write_text(json.dumps({"step": self.step}))
             if self._metrics_file is not None:
                 self._metrics_file.flush()
                 os.fsync(self._metrics_file.fileno())

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
+from accelerate import Accelerator
 
+from actionspace.core.errors import CheckpointWriteError
 from actionspace.core.run import Run, RunInterrupted, latest_checkpoint
 
 
@@ -123,3 +127,31 @@ def test_resume_with_nothing_to_resume_starts_fresh(run_config, capsys):
 def test_tensorboard_events_are_written(run_config):
     out, *_ = train(replace(run_config, use_tensorboard=True), 2)
     assert any((out / "tensorboard").iterdir())
+
+
+def test_failed_checkpoint_write_names_the_last_good_one_and_resume_recovers(run_config, tmp_path, monkeypatch):
+    _, reference_params, reference_count, _ = train(replace(run_config, dir=str(tmp_path / "a")), 4)
+
+    config = replace(run_config, dir=str(tmp_path / "b"), save_every=2)
+    real_save_state = Accelerator.save_state
+
+    def disk_full_at_step_4(accelerator, output_dir, **kwargs):
+        if output_dir.endswith("step_00000004"):
+            (Path(output_dir) / "model.safetensors").parent.mkdir(parents=True)
+            (Path(output_dir) / "model.safetensors").write_bytes(b"half")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save_state(accelerator, output_dir, **kwargs)
+
+    monkeypatch.setattr(Accelerator, "save_state", disk_full_at_step_4)
+    with pytest.raises(CheckpointWriteError) as failure:
+        train(config, 4)
+    message = str(failure.value)
+    assert "step 4" in message and "No space left on device" in message
+    assert "step_00000002" in message and "run.resume=true" in message
+    checkpoints = tmp_path / "b" / "checkpoints"
+    assert sorted(p.name for p in checkpoints.iterdir()) == ["step_00000002"]  # the half-written one is gone
+
+    monkeypatch.setattr(Accelerator, "save_state", real_save_state)
+    _, params, count, _ = train(replace(config, resume=True), 4)
+    assert count == reference_count == 4
+    assert all(torch.equal(a, b) for a, b in zip(params, reference_params, strict=True))
