@@ -61,6 +61,14 @@ def test_invalid_moves_are_in_game_outcomes_and_the_game_ends_at_max_turns():
     assert truncated and game.turn == game.max_turns
 
 
+def test_an_unusable_message_gets_no_concession():
+    game = bargaining(cost=100.0, list_price=160.0, value=150.0, ask=160.0)
+    game.step("hmm, let me think")
+    assert game.history[-1].text == "My price is still $160." and game.ask == 160
+    game.step("I offer $120")  # an offer is answered with the concession the stalled turn did not get
+    assert game.history[-1].text == "I can do $146." and game.ask == 146
+
+
 def test_reset_is_seeded():
     first, second = BargainingGame(), BargainingGame()
     assert first.reset(seed=7)[0] == second.reset(seed=7)[0]

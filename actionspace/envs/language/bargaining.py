@@ -1,8 +1,9 @@
 """Bargaining: the agent is a buyer haggling with a seller over one item; reward = the buyer's surplus.
 
 Private information: the buyer's value v (the most the item is worth to it) and the seller's cost c. The
-seller lists the item above its cost and concedes toward its reservation price c (1 + margin) as turns
-pass. A message is a price (``$120``, ``I offer 120``), ``accept`` (the seller's current price), or
+seller lists the item above its cost and answers each offer by conceding toward its reservation price
+c (1 + margin); a message it cannot use gets no concession, so an unusable message is a wasted turn, not a
+way to wait for a lower price. A message is a price (``$120``, ``I offer 120``), ``accept`` (the seller's current price), or
 ``no deal``. The reward on a deal at price p is v - p (negative when the buyer overpays); no deal gives 0.
 """
 
@@ -26,7 +27,7 @@ class BargainingConfig:
     max_turns: int = 8
     """Buyer messages per game."""
     concession: float = 0.25
-    """Fraction of the gap between list price and reservation price the seller gives up per turn."""
+    """Fraction of the gap between list price and reservation price the seller gives up per offer."""
     margin: float = 0.05
     """The seller never goes below cost x (1 + margin)."""
 
@@ -101,6 +102,8 @@ class BargainingGame(LanguageGame):
         return False, 0.0
 
     def scripted_reply(self) -> str:
+        if self.buyer_offer is None:  # the buyer's message was unusable: nothing to answer, nothing conceded
+            return f"My price is still ${self.ask:.0f}."
         gap = self.list_price - self.reservation
         next_ask = max(self.reservation, self.ask - self.config.concession * gap)
         if self.buyer_offer is not None and self.buyer_offer >= next_ask:
