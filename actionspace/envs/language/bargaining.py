@@ -3,8 +3,9 @@
 Private information: the buyer's value v (the most the item is worth to it) and the seller's cost c. The
 seller lists the item above its cost and answers each offer by conceding toward its reservation price
 c (1 + margin); a message it cannot use gets no concession, so an unusable message is a wasted turn, not a
-way to wait for a lower price. A message is a price (``$120``, ``I offer 120``), ``accept`` (the seller's current price), or
-``no deal``. The reward on a deal at price p is v - p (negative when the buyer overpays); no deal gives 0.
+way to wait for a lower price. A message is a price (``$120``, ``I offer 120``), ``accept`` (the seller's
+current price), or ``no deal``. The reward on a deal at price p is v - p (negative when the buyer
+overpays); no deal gives 0.
 """
 
 from __future__ import annotations
