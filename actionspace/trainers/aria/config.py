@@ -50,6 +50,10 @@ class ARIAConfig:
     negotiation: the pool and its item values) then the transcript, instead of the transcript alone. The
     transcript hides what decides a move's return: the same offer of $300 is a gain to a buyer who values
     the item at $400 and a loss to one at $250, and a transcript-only history cluster pools the two."""
+    number_weight: float = 0.0
+    """aria, aria_online: > 0 appends w log(1 + |x|) of the first and last number in each action and history
+    to its sentence embedding (`embedding.number_features`), so that intentions separate prices by their
+    ratio; the encoder alone reads a number as a token, not a magnitude. 0: the paper's embeddings."""
     return_scale_quantile: float = 1.0
     """Returns are divided by this quantile of their nonzero magnitudes in the batch, so that SplitScore's
     epsilon and the learning rate mean the same in every game. 1.0: the largest |return|. Below 1 one
@@ -153,5 +157,7 @@ class ARIAConfig:
             raise ConfigError(f"reward_model_learning_rate must be > 0, got {self.reward_model_learning_rate}")
         if self.linkage == "ward" and self.metric != "euclidean":
             raise ConfigError("ward linkage needs metric=euclidean")
+        if self.number_weight < 0:
+            raise ConfigError(f"number_weight must be >= 0 (0 turns it off), got {self.number_weight}")
         if self.learning_rate <= 0 or self.sft_coef < 0 or self.split_epsilon <= 0 or self.split_tau < 0:
             raise ConfigError("learning_rate and split_epsilon must be > 0; sft_coef and split_tau >= 0")

@@ -190,7 +190,7 @@ class ARIATrainer:
         if self._embedder is None:
             from actionspace.trainers.aria.embedding import SentenceEmbedder
 
-            self._embedder = SentenceEmbedder()
+            self._embedder = SentenceEmbedder(number_weight=self.config.number_weight)
         return self._embedder
 
     def _aggregated(

@@ -262,4 +262,5 @@ def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "game.name=chess"]) == 2
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "online_samples=1"]) == 2
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "return_scale_quantile=0"]) == 2
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "number_weight=-1"]) == 2
     assert not (tmp_path / "x").exists()

@@ -102,3 +102,24 @@ def test_sentence_embeddings_are_cached_and_group_paraphrases():
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     labels = IntentionTree.build(vectors[:4], method="average").cut(2)
     assert labels[0] == labels[1] != labels[2] == labels[3]  # questions vs offers
+
+
+def test_number_features_are_the_log_of_the_first_and_last_number():
+    from actionspace.trainers.aria.embedding import number_features
+
+    features = number_features(["I offer $1,199", "Worth $312 to me.\nSeller: I can do $400.", "Accept."], 0.5)
+    expected = 0.5 * np.log1p([[1199, 1199], [312, 400], [0, 0]])  # no number: 0
+    assert np.allclose(features, expected)
+
+
+def test_number_weight_orders_offers_by_price():
+    pytest.importorskip("sentence_transformers")
+    from actionspace.trainers.aria.embedding import SentenceEmbedder
+
+    texts = ["I offer $120", "I offer $125", "I offer $900"]
+    plain, with_numbers = SentenceEmbedder(), SentenceEmbedder(number_weight=1.0)
+    assert with_numbers.dimension == plain.dimension + 2
+    near, far = (lambda v: (np.linalg.norm(v[0] - v[1]), np.linalg.norm(v[0] - v[2])))(with_numbers.encode(texts))
+    # The encoder alone puts $125 0.58 from $120; the log coordinates add 0.04 to that and 2.0 to $900's.
+    assert far - near > 1.0
+    assert np.allclose(with_numbers.encode(texts)[:, : plain.dimension], plain.encode(texts))
