@@ -107,7 +107,7 @@ class BargainingGame(LanguageGame):
             return f"My price is still ${self.ask:.0f}."
         gap = self.list_price - self.reservation
         next_ask = max(self.reservation, self.ask - self.config.concession * gap)
-        if self.buyer_offer is not None and self.buyer_offer >= next_ask:
+        if self.buyer_offer >= next_ask:
             return f"Deal at ${self.buyer_offer:.0f}."
         return f"I can do ${round(next_ask):.0f}."
 
