@@ -69,6 +69,19 @@ def test_an_unusable_message_gets_no_concession():
     assert game.history[-1].text == "I can do $146." and game.ask == 146
 
 
+def test_observations_carry_the_counterparts_messages_since_the_agents_last_one():
+    game = BargainingGame()
+    observation, _ = game.reset(seed=4)
+    assert observation["reply"] == game.history[0].text and observation["reply"].startswith("I'm selling")
+    observation, *_ = game.step("hmm, let me think")  # an invalid move: the game's note, then the seller
+    note, answer = game.history[-2].text, game.history[-1].text
+    assert observation["reply"] == f"{note}\n{answer}"
+    assert note.startswith("(I could not use that: no price") and answer == f"My price is still ${game.ask:.0f}."
+    observation, *_ = game.step("I offer $1")
+    assert observation["reply"] == game.history[-1].text
+    assert TwentyQuestionsGame().reset(seed=4)[0]["reply"] == ""  # the answerer does not speak first
+
+
 def test_reset_is_seeded():
     first, second = BargainingGame(), BargainingGame()
     assert first.reset(seed=7)[0] == second.reset(seed=7)[0]

@@ -15,6 +15,7 @@ import random
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Any, Protocol
 
 import gymnasium as gym
@@ -143,13 +144,18 @@ class LanguageGame(gym.Env[dict[str, Any], str], ABC):
     def observation(self) -> dict[str, Any]:
         """``prompt``: what a policy is asked (instructions, transcript, whose turn); ``transcript``: the
         conversation alone (what ARIA embeds as the history); ``private``: the agent's private information
-        (which ARIA can put ahead of the transcript); ``turn``: agent messages so far."""
+        (which ARIA can put ahead of the transcript); ``reply``: the counterpart's messages since the agent's
+        last one (its opening before the first; what ARIA's intention paths cluster as observations);
+        ``turn``: agent messages so far."""
         transcript = "\n".join(f"{t.speaker}: {t.text}" for t in self.history) or "(no messages yet)"
+        since_agent = list(takewhile(lambda t: t.speaker != self.agent_role, reversed(self.history)))
+        reply = "\n".join(t.text for t in reversed(since_agent))
         prompt = (
             f"{self.instructions()}\n\nConversation so far:\n{transcript}\n\n"
             f"Turn {self.turn + 1} of {self.max_turns}. Write your next message as {self.agent_role}."
         )
-        return {"prompt": prompt, "transcript": transcript, "private": self.private_information(), "turn": self.turn}
+        private = self.private_information()
+        return {"prompt": prompt, "transcript": transcript, "private": private, "reply": reply, "turn": self.turn}
 
 
 class LLMCounterpart:

@@ -45,11 +45,18 @@ class ARIAConfig:
     ``value_type='adv'`` option), instead of R~ (the paper's text and its released scripts). aria_online: its
     reward model is fit to R~ either way (the fresh moves' group mean is their baseline); A~ is used only by
     iterations that fall back to the recorded moves."""
+    history: Literal["transcript", "intention_path"] = "transcript"
+    """aria (and aria_online's R~): what a move's history cluster is. transcript: the transcript before the
+    move, embedded and clustered like the moves. intention_path: the path of intentions that led to it, the
+    clusters of every earlier move and counterpart reply, (c(o_0), c(a_0), ..., c(o_t)), as the paper writes
+    h~_t and its code keys its states (`intention.IntentionPaths`); replies are clustered in a tree of their
+    own, cut at the same k."""
     history_with_private: bool = False
     """aria, aria_online: the history ARIA embeds is the agent's private information (bargaining: its value;
     negotiation: the pool and its item values) then the transcript, instead of the transcript alone. The
     transcript hides what decides a move's return: the same offer of $300 is a gain to a buyer who values
-    the item at $400 and a loss to one at $250, and a transcript-only history cluster pools the two."""
+    the item at $400 and a loss to one at $250, and a transcript-only history cluster pools the two. With
+    ``history: intention_path`` the private information leads the first reply, the path's first step."""
     number_weight: float = 0.0
     """aria, aria_online: > 0 appends w log(1 + |x|) of the first and last number in each action and history
     to its sentence embedding (`embedding.number_features`), so that intentions separate prices by their

@@ -8,6 +8,14 @@ credit, which lowers the variance of the policy gradient.
     R~_i = mean{ R_j : h(j) = h(i), a(j) = a(i) }          (the aggregated reward, used as advantage)
     V~_i = mean{ R_j : h(j) = h(i) }                        (optional baseline: A~_i = R~_i - V~_i)
 
+A history h is either the transcript before the move, embedded and clustered like the moves (our first
+reading of the card), or, as the paper writes it (h~_t) and its code keys its states, the path of intentions
+that led to the move: the clusters of every earlier move and of every reply of the counterpart,
+
+    h~_t = (c(o_0), c(a_0), c(o_1), ..., c(a_(t-1)), c(o_t))            (`IntentionPaths`)
+
+so that two histories are one only when the games went the same way, intention by intention.
+
 The paper defines the advantage as R~, and its released scripts train on it (``reward = 'q'``). Their
 ``value_type='adv'`` option subtracts V~, the mean return of the history cluster, which removes what the
 history alone predicts and keeps what the intention adds.
@@ -24,7 +32,7 @@ tau 10). The tree is built once; every k is a cut of it (scipy ``fcluster(maxclu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -90,6 +98,54 @@ class IntentionTree:
         return leaf_labels[self.leaf_of_point]
 
 
+@dataclass
+class IntentionPaths:
+    """Histories as paths of intentions: each move's history is the sequence of the clusters of its game's
+    earlier moves and of the replies up to it, all cut at the same k (`intention_paths`). Duck-types the
+    part of `IntentionTree` that SplitScore uses, so either kind of history is cut the same way."""
+
+    replies: IntentionTree
+    """Over the replies each move answered (the counterpart's messages; the opening at a game's first move)."""
+    actions: IntentionTree
+    """Over the moves."""
+    first_move: np.ndarray
+    """(n,) bool, True where a game starts: a game's samples are consecutive and in order."""
+
+    @property
+    def num_leaves(self) -> int:
+        """Cuts finer than this change neither tree."""
+        return max(self.replies.num_leaves, self.actions.num_leaves)
+
+    def cut(self, k: int) -> np.ndarray:
+        return intention_paths(self.replies.cut(k), self.actions.cut(k), self.first_move)
+
+
+def intention_paths(reply_labels: np.ndarray, action_labels: np.ndarray, first_move: np.ndarray) -> np.ndarray:
+    """(n,) one id per distinct path (c(o_0), c(a_0), ..., c(a_(t-1)), c(o_t)): sample t's reply label after
+    the labels of its game's earlier replies and moves. ``first_move`` marks where each game starts."""
+    if not len(reply_labels) == len(action_labels) == len(first_move):
+        raise ValueError("reply_labels, action_labels and first_move must have the same length")
+    if len(first_move) and not first_move[0]:
+        raise ValueError("the first sample must start a game")
+    nodes: dict[tuple[int, str, int], int] = {}  # (parent path, kind, label) -> path id: a trie of paths
+    paths = np.empty(len(first_move), dtype=np.int64)
+    path = -1
+    for i, (reply, action, first) in enumerate(zip(reply_labels, action_labels, first_move, strict=True)):
+        path = nodes.setdefault((-1 if first else path, "reply", int(reply)), len(nodes))
+        paths[i] = path
+        path = nodes.setdefault((path, "move", int(action)), len(nodes))
+    return paths
+
+
+class Cuttable(Protocol):
+    """Labels for any k: an `IntentionTree` or `IntentionPaths`."""
+
+    @property
+    def num_leaves(self) -> int: ...
+
+    def cut(self, k: int) -> np.ndarray: ...
+
+
 def aggregate_rewards(history_labels: np.ndarray, action_labels: np.ndarray, returns: np.ndarray) -> np.ndarray:
     """R~: each sample's return replaced by the mean return of its (history cluster, action cluster)."""
     if not len(history_labels) == len(action_labels) == len(returns):
@@ -107,8 +163,8 @@ def history_values(history_labels: np.ndarray, returns: np.ndarray) -> np.ndarra
     return aggregate_rewards(history_labels, np.zeros_like(history_labels), returns)
 
 
-def split_scores(histories: IntentionTree, actions: IntentionTree, returns: np.ndarray, k_max: int) -> np.ndarray:
-    """SplitScore(k) for k = 1 .. k_max (index k - 1), both trees cut at the same k."""
+def split_scores(histories: Cuttable, actions: Cuttable, returns: np.ndarray, k_max: int) -> np.ndarray:
+    """SplitScore(k) for k = 1 .. k_max (index k - 1), histories and moves cut at the same k."""
     aggregated = [aggregate_rewards(histories.cut(k), actions.cut(k), returns) for k in range(1, k_max + 2)]
     return np.array([np.abs(aggregated[k] - aggregated[k - 1]).mean() for k in range(1, k_max + 1)])
 

@@ -1,6 +1,6 @@
 """Self-play data for ARIA: games played by a text policy, as Transitions plus the history each action
 answered (the transcript, optionally after the agent's private information; ARIA embeds it beside the
-action).
+action) and the counterpart's reply it answered (the observations of ARIA's intention paths).
 
 Games give their reward at the end. Each step's return is that reward discounted to the step,
 gamma^(T-1-t) R (the card's "discounted return"; gamma = 1 gives every step the game's reward).
@@ -28,13 +28,28 @@ class GameSample:
     information (``private``) when the recorder was asked for it."""
     seed: int
     """The game's seed: with the game's earlier moves it rebuilds the game at this move (`game_check`)."""
+    reply: str = ""
+    """What the action answered since the agent's previous move: the counterpart's messages (its opening
+    before the first move, led by the agent's private information when the recorder was asked for it). A
+    game's moves and replies, clustered, are its intention path (`intention.IntentionPaths`)."""
 
 
 def history_text(observation: dict[str, Any], with_private: bool) -> str:
     """The history ARIA embeds for a game observation: its transcript, after the agent's private
     information when ``with_private`` (and the game has any)."""
-    transcript, private = str(observation["transcript"]), str(observation.get("private", ""))
-    return f"{private}\n{transcript}" if with_private and private else transcript
+    return _after_private(str(observation["transcript"]), observation, with_private)
+
+
+def reply_text(observation: dict[str, Any], with_private: bool) -> str:
+    """What a move answers: the counterpart's messages since the agent's previous move; at the first move,
+    after the agent's private information when ``with_private`` (what the agent knew before it spoke)."""
+    reply = str(observation.get("reply", ""))
+    return _after_private(reply, observation, with_private) if observation.get("turn", 0) == 0 else reply
+
+
+def _after_private(text: str, observation: dict[str, Any], with_private: bool) -> str:
+    private = str(observation.get("private", "")) if with_private else ""
+    return "\n".join(part for part in (private, text) if part)
 
 
 class RecordingPolicy(Protocol):
@@ -76,7 +91,15 @@ class GameRecorder:
             behavior_logprob=generation.logprob,
             action_token_ids=list(generation.token_ids),
         )
-        samples.append(GameSample(transition, history_text(record.observation, self.with_private), record.seed))
+        observation = record.observation
+        samples.append(
+            GameSample(
+                transition,
+                history_text(observation, self.with_private),
+                record.seed,
+                reply_text(observation, self.with_private),
+            )
+        )
         if done:
             final, length = float(record.reward), len(samples)
             for sample in samples:

@@ -42,6 +42,7 @@ from actionspace.serving.hf import HFEngine
 from actionspace.trainers.aria.config import ARIAConfig
 from actionspace.trainers.aria.game_check import MoveOutcome, checked_scores, play_moves, read_moves, replay
 from actionspace.trainers.aria.intention import (
+    IntentionPaths,
     IntentionTree,
     aggregate_rewards,
     choose_k,
@@ -199,11 +200,18 @@ class ARIATrainer:
         """R~ per move, the advantage ARIA updates with (R~, or A~ = R~ - V~ with ``history_baseline``), and
         the cut's metrics."""
         config = self.config
-        trees = [
-            IntentionTree.build(self._embedding_model().encode(texts), method=config.linkage, metric=config.metric)
-            for texts in ([s.history for s in samples], [s.transition.action_text for s in samples])
-        ]
-        histories, actions = trees
+
+        def tree(texts: list[str]) -> IntentionTree:
+            embeddings = self._embedding_model().encode(texts)
+            return IntentionTree.build(embeddings, method=config.linkage, metric=config.metric)
+
+        actions = tree([s.transition.action_text for s in samples])
+        histories: IntentionTree | IntentionPaths
+        if config.history == "intention_path":
+            first_move = np.array([s.transition.step == 0 for s in samples])
+            histories = IntentionPaths(tree([s.reply for s in samples]), actions, first_move)
+        else:
+            histories = tree([s.history for s in samples])
         k_max = max(1, min(config.k_max, actions.num_leaves - 1, histories.num_leaves - 1))
         scores = split_scores(histories, actions, returns, k_max)
         k = choose_k(scores, epsilon=config.split_epsilon, tau=config.split_tau)
@@ -223,7 +231,15 @@ class ARIATrainer:
         history_labels = histories.cut(k)
         aggregated = aggregate_rewards(history_labels, actions.cut(k), returns)
         advantages = aggregated - history_values(history_labels, returns) if config.history_baseline else aggregated
-        return aggregated, advantages, {"train/k": float(k), "train/distinct_moves": float(actions.num_leaves)}
+        return (
+            aggregated,
+            advantages,
+            {
+                "train/k": float(k),
+                "train/distinct_moves": float(actions.num_leaves),
+                "train/history_groups": float(len(np.unique(history_labels))),
+            },
+        )
 
     def _update(self, samples: list[GameSample], advantages: np.ndarray, iteration: int) -> dict[str, float]:
         config, run = self.config, self.run

@@ -158,6 +158,24 @@ def test_history_baseline_subtracts_the_mean_return_of_the_history_cluster(tmp_p
     assert np.allclose(based, plain - 1.5 / 4) and abs(based.sum()) < 1e-9
 
 
+@pytest.mark.parametrize("history", ["transcript", "intention_path"])
+def test_at_one_intention_histories_are_the_batch_or_the_depth_in_the_game(tmp_path, history):
+    # A huge epsilon makes SplitScore pick k = 1: one move cluster and one reply cluster. Transcripts then
+    # form one history, so R~ is the batch mean; intention paths still differ in length, so R~ is the mean
+    # return of the moves at the same depth. Returns scaled by the batch maximum, 2: a [0.25, 0.5], b [0, 0],
+    # c [1].
+    samples = _samples({"a": [0.5, 1.0], "b": [0.0, 0.0], "c": [2.0]}, {"a": 1.0, "b": 0.0, "c": 2.0})
+    trainer = _trainer(tmp_path, advantage="aria", history=history, split_epsilon=10.0, split_tau=0)
+    trainer._embedder = None
+    advantages, metrics = trainer.advantages(samples)
+    assert metrics["train/k"] == 1
+    if history == "transcript":
+        assert advantages == pytest.approx([0.35] * 5) and metrics["train/history_groups"] == 1
+    else:  # depth 0: a, b, c's first moves (0.25, 0, 1); depth 1: a's and b's second (0.5, 0)
+        assert advantages == pytest.approx([1.25 / 3, 0.25, 1.25 / 3, 0.25, 1.25 / 3])
+        assert metrics["train/history_groups"] == 2
+
+
 @pytest.mark.slow
 def test_train_recipe_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     overrides = [
@@ -263,4 +281,6 @@ def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "online_samples=1"]) == 2
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "return_scale_quantile=0"]) == 2
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "number_weight=-1"]) == 2
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "history=path"]) == 2
+    assert "history" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 from actionspace.trainers.aria.intention import (
+    IntentionPaths,
     IntentionTree,
     aggregate_rewards,
     choose_k,
     history_values,
+    intention_paths,
     split_scores,
 )
 
@@ -78,6 +80,41 @@ def test_split_score_by_hand_and_the_choice_of_k():
     assert choose_k(scores, epsilon=0.01, tau=2) == 2
     # No window of tau + 1 small scores: the finest cut scored.
     assert choose_k(np.array([0.5, 0.001, 0.3, 0.001]), epsilon=0.01, tau=1) == 4
+
+
+def test_intention_paths_by_hand():
+    # Three games (A: 3 moves, B: 3, C: 2), the cluster of each move's reply and of each move:
+    #   A: replies 0 1 1, moves 5 6 7     B: replies 0 1 2, moves 5 6 7     C: replies 0 1, moves 9 6
+    replies = np.array([0, 1, 1, 0, 1, 2, 0, 1])
+    moves = np.array([5, 6, 7, 5, 6, 7, 9, 6])
+    first = np.array([1, 0, 0, 1, 0, 0, 1, 0], dtype=bool)
+    paths = intention_paths(replies, moves, first)
+    a0, a1, a2, b0, b1, b2, c0, c1 = paths.tolist()
+    assert a0 == b0 == c0  # (o0): every game opens alike
+    assert a1 == b1 != c1  # (o0, a5, o1) twice; C moved 9 first
+    assert a2 != b2 and len({a2, b2, a1, a0, c1}) == 5  # A's last reply was 1, B's was 2
+    # R~ over (path, move): A's and B's second moves pool (returns 1 and 0); the first moves split by move.
+    returns = np.array([0.5, 1.0, 1.0, 0.5, 0.0, 0.0, 0.2, 0.2])
+    assert aggregate_rewards(paths, moves, returns).tolist() == pytest.approx([0.5, 0.5, 1.0, 0.5, 0.5, 0.0, 0.2, 0.2])
+    with pytest.raises(ValueError, match="start a game"):
+        intention_paths(replies[1:], moves[1:], first[1:])
+
+
+def test_intention_paths_cut_both_trees_at_the_same_k():
+    # Two games of two moves. Replies lie in two tight pairs, moves in two; at k = 1 each move's history is
+    # only its depth in the game, at k = 2 the games part after their first moves differ.
+    replies = IntentionTree.build(np.array([[0.0], [10.0], [0.1], [10.1]]))
+    moves = IntentionTree.build(np.array([[0.0], [0.0], [5.0], [5.0]]))
+    paths = IntentionPaths(replies, moves, np.array([True, False, True, False]))
+    assert paths.num_leaves == 4
+    one = paths.cut(1)
+    assert one[0] == one[2] != one[1] == one[3]
+    two = paths.cut(2)
+    assert two[0] == two[2] and len(set(two.tolist())) == 3
+    assert two.tolist() == intention_paths(replies.cut(2), moves.cut(2), paths.first_move).tolist()
+    # SplitScore takes paths as it takes a tree: the second moves' R~ moves once the paths part (k = 2).
+    scores = split_scores(paths, moves, np.array([0.0, 1.0, 0.0, 0.0]), k_max=2)
+    assert scores[0] > 0 and scores[1] == 0
 
 
 def test_bad_inputs_are_clear_errors():

@@ -38,7 +38,8 @@ def test_games_become_samples_with_transcripts_and_discounted_returns():
     (game,) = games
     assert episodes[0].success and [s.transition.step for s in game] == [0, 1, 2]
     assert [s.transition.return_ for s in game] == pytest.approx([0.25, 0.5, 1.0])  # 0.5^(T-1-t) x 1
-    assert game[0].history == "(no messages yet)"
+    assert game[0].history == "(no messages yet)" and game[0].reply == ""
+    assert game[1].reply in ("Yes.", "No.")
     assert game[1].history.startswith("Questioner: Is it alive?\nAnswerer: ")
     assert game[2].transition.action_text == f"Is it a {probe.secret}?"
     assert game[1].transition.behavior_logprob == -1.0 and game[1].transition.action_token_ids == [7, 7]
@@ -64,3 +65,7 @@ def test_histories_lead_with_the_private_information_only_when_asked(with_privat
     assert (f"{transcript}\nBuyer: I offer $100\nSeller: " in game[1].history) and (
         game[1].history.startswith("Worth $") == with_private
     )
+    # The replies each move answered: the opening (after the value, when asked), then the seller's answers.
+    opening = transcript.removeprefix("Seller: ")
+    assert game[0].reply == (f"Worth ${probe.value:.0f} to me.\n{opening}" if with_private else opening)
+    assert game[1].history.endswith(f"Seller: {game[1].reply}") and not game[1].reply.startswith("Worth")
