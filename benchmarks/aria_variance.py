@@ -3,6 +3,7 @@ with the intention-aggregated reward R~ than with raw returns. Prints the chosen
 
     python benchmarks/aria_variance.py                  # 4 games, 100 games each
     python benchmarks/aria_variance.py --games 30       # a quick look
+    python benchmarks/aria_variance.py --history intention_path   # histories as the paper's paths of intentions
     python benchmarks/aria_variance.py --policy bargaining=runs/sft_bargaining/<time>/model
                                                         # that game sampled by (and differentiated through)
                                                         # a trained policy, as in ARIA's self-play
@@ -89,6 +90,12 @@ def main() -> None:
     parser.add_argument("--k-max", type=int, default=120)
     parser.add_argument("--linkage", default="average", choices=["average", "ward"])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--history",
+        default="transcript",
+        choices=["transcript", "intention_path"],
+        help="a move's history: its transcript, clustered, or the path of intentions that led to it (the paper's)",
+    )
     parser.add_argument("--games-only", nargs="*", default=GAMES, choices=GAMES, help="measure only these games")
     parser.add_argument(
         "--policy", action="append", default=[], metavar="GAME=PATH", help="sample GAME with this model instead"
@@ -113,6 +120,7 @@ def main() -> None:
     from actionspace.core.models import ModelConfig, load_model
     from actionspace.trainers.aria.embedding import SentenceEmbedder
     from actionspace.trainers.aria.intention import (
+        IntentionPaths,
         IntentionTree,
         aggregate_rewards,
         choose_k,
@@ -142,7 +150,12 @@ def main() -> None:
         returns = np.array([s.transition.return_ for s in samples])
         returns = scale_returns(returns, 1.0)  # by the largest |R|, as the trainer's default
         actions = IntentionTree.build(embedder.encode([s.transition.action_text for s in samples]), method=args.linkage)
-        histories = IntentionTree.build(embedder.encode([s.history for s in samples]), method=args.linkage)
+        histories: IntentionTree | IntentionPaths
+        if args.history == "intention_path":
+            replies = IntentionTree.build(embedder.encode([s.reply for s in samples]), method=args.linkage)
+            histories = IntentionPaths(replies, actions, np.array([s.transition.step == 0 for s in samples]))
+        else:
+            histories = IntentionTree.build(embedder.encode([s.history for s in samples]), method=args.linkage)
         k_max = min(args.k_max, actions.num_leaves - 1, histories.num_leaves - 1)
         k = choose_k(split_scores(histories, actions, returns, k_max))
         aggregated = aggregate_rewards(histories.cut(k), actions.cut(k), returns)
@@ -179,8 +192,8 @@ def main() -> None:
     table = "\n".join(
         [
             f"Variance (trace of covariance) of minibatch REINFORCE estimates, minibatch {args.minibatch}, tiny "
-            f"policy, {args.games} games per game type, gamma {args.gamma}, {args.linkage} linkage; k by SplitScore "
-            "(epsilon 0.01, tau 10).",
+            f"policy, {args.games} games per game type, gamma {args.gamma}, {args.linkage} linkage, histories: "
+            f"{args.history}; k by SplitScore (epsilon 0.01, tau 10).",
             "",
             "| game | samples | distinct actions | k | var (raw R) | var (ARIA R~) | raw / ARIA | with mean baseline "
             "| raw / ARIA A~ = R~ - V~ | (raw - mean) / A~ |",
@@ -189,8 +202,11 @@ def main() -> None:
         ]
     )
     print("\n" + table)
-    # The default run (every game, scripted players) is the recorded result; other runs get their own file.
-    name = "aria_variance" if not policies and not options and args.games_only == GAMES else "aria_variance_custom"
+    # The default run (every game, scripted players) is the recorded result, with either kind of history;
+    # other runs get their own file.
+    default = not policies and not options and args.games_only == GAMES
+    suffix = "_paths" if args.history == "intention_path" else ""
+    name = f"aria_variance{suffix}" if default else f"aria_variance_custom{suffix}"
     path = write_result(name, {"args": vars(args), "results": results, "table": table})
     print(f"\nwrote {path}")
 
