@@ -120,14 +120,13 @@ def main() -> None:
     from actionspace.core.models import ModelConfig, load_model
     from actionspace.trainers.aria.embedding import SentenceEmbedder
     from actionspace.trainers.aria.intention import (
-        IntentionPaths,
         IntentionTree,
         aggregate_rewards,
         choose_k,
         history_values,
         split_scores,
     )
-    from actionspace.trainers.aria.trainer import scale_returns
+    from actionspace.trainers.aria.trainer import history_clusters, scale_returns
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -149,13 +148,12 @@ def main() -> None:
         samples = play(game, options.get(game, {}), args.games, args.gamma, seed=0, policy=sampler)
         returns = np.array([s.transition.return_ for s in samples])
         returns = scale_returns(returns, 1.0)  # by the largest |R|, as the trainer's default
-        actions = IntentionTree.build(embedder.encode([s.transition.action_text for s in samples]), method=args.linkage)
-        histories: IntentionTree | IntentionPaths
-        if args.history == "intention_path":
-            replies = IntentionTree.build(embedder.encode([s.reply for s in samples]), method=args.linkage)
-            histories = IntentionPaths(replies, actions, np.array([s.transition.step == 0 for s in samples]))
-        else:
-            histories = IntentionTree.build(embedder.encode([s.history for s in samples]), method=args.linkage)
+
+        def tree(texts: list[str]) -> IntentionTree:
+            return IntentionTree.build(embedder.encode(texts), method=args.linkage)
+
+        actions = tree([s.transition.action_text for s in samples])
+        histories = history_clusters(samples, args.history, actions, tree)
         k_max = min(args.k_max, actions.num_leaves - 1, histories.num_leaves - 1)
         k = choose_k(split_scores(histories, actions, returns, k_max))
         aggregated = aggregate_rewards(histories.cut(k), actions.cut(k), returns)

@@ -23,6 +23,7 @@ update).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,20 @@ class _History:
 
 def _returns(samples: list[GameSample]) -> np.ndarray:
     return np.array([s.transition.return_ for s in samples], dtype=np.float64)
+
+
+def history_clusters(
+    samples: list[GameSample],
+    history: str,
+    actions: IntentionTree,
+    tree: Callable[[list[str]], IntentionTree],
+) -> IntentionTree | IntentionPaths:
+    """What SplitScore cuts as the moves' histories (``ARIAConfig.history``): a tree over their transcripts,
+    or their paths of intentions over a tree of the replies and ``actions``. ``tree`` clusters texts."""
+    if history == "intention_path":
+        first_move = np.array([s.transition.step == 0 for s in samples])
+        return IntentionPaths(tree([s.reply for s in samples]), actions, first_move)
+    return tree([s.history for s in samples])
 
 
 def return_scale(returns: np.ndarray, quantile: float) -> float:
@@ -206,12 +221,7 @@ class ARIATrainer:
             return IntentionTree.build(embeddings, method=config.linkage, metric=config.metric)
 
         actions = tree([s.transition.action_text for s in samples])
-        histories: IntentionTree | IntentionPaths
-        if config.history == "intention_path":
-            first_move = np.array([s.transition.step == 0 for s in samples])
-            histories = IntentionPaths(tree([s.reply for s in samples]), actions, first_move)
-        else:
-            histories = tree([s.history for s in samples])
+        histories = history_clusters(samples, config.history, actions, tree)
         k_max = max(1, min(config.k_max, actions.num_leaves - 1, histories.num_leaves - 1))
         scores = split_scores(histories, actions, returns, k_max)
         k = choose_k(scores, epsilon=config.split_epsilon, tau=config.split_tau)
