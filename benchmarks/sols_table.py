@@ -48,6 +48,9 @@ METHODS = {
     "filtered_str": ("DigiRL-like filtered + STR", ["loss=filtered", "use_str=true"]),
     # Not the paper's: a positive sample weighs min(rho, 1) (V-trace's rho-bar), not rho (docs/sols.md).
     "sols_str_cap1": ("SoLS + STR, rho capped at 1", ["loss=sols", "use_str=true", "positive_ratio_cap=1.0"]),
+    # The paper's mix, 100 fresh + 50 replayed per update: about 116 fresh transitions an iteration here, so 58
+    # replayed where the recipe replays 32 (docs/sols.md).
+    "sols_str_mix2": ("SoLS + STR, 1 replayed per 2 fresh", ["loss=sols", "use_str=true", "str_samples=58"]),
 }
 PAPER = {"sols_str": 51.3, "sols": None, "ppo": 28.3, "a2c_str": 32.1, "filtered_str": 38.8, "sft": 22.1}
 SUCCESS = "eval/success_rate"
