@@ -157,13 +157,13 @@ def reevaluate(args: argparse.Namespace) -> None:
     SoLS trainer's ``evaluate()``, with this call's episodes and temperature; the table is re-rendered from
     those scores (the learning curves and env steps stay the training's)."""
     saved = json.loads(args.reevaluate.read_text())
-    policies = saved_policies(saved, args.reevaluate)
-    reused = reused_scores(args.reuse, policies, args) if args.reuse else {}
+    reused = reused_scores(args.reuse, saved.get("policies", {}), args) if args.reuse else {}
+    # A reused policy keeps its score, so its run directory may be gone; only the rest must still exist.
+    policies = saved_policies(saved, args.reevaluate, keep=lambda label: label not in reused)
     overrides = [f"eval_episodes_per_template={args.eval_episodes}", f"eval_temperature={args.eval_temperature}"]
     jobs = [
         (label, "configs/sols_simphone.yaml", [f"run.seed={label.split('/')[1]}", f"model.path={path}", *overrides])
         for label, path in policies.items()
-        if label not in reused
     ]
     results = run_all(jobs, args.workers, evaluate_only=True)
     score = {label: scores[ALL] for label, scores in reused.items()}
@@ -193,7 +193,7 @@ def reevaluate(args: argparse.Namespace) -> None:
     print_by_template(by_template)
     write_result(
         f"{args.reevaluate.stem}_reevaluated_t{args.eval_temperature:g}",
-        {"args": reevaluated, "summary": summary, "policies": policies},
+        {"args": reevaluated, "summary": summary, "policies": saved["policies"]},
     )
 
 
