@@ -48,7 +48,7 @@ METHODS = {
     "filtered_str": ("DigiRL-like filtered + STR", ["loss=filtered", "use_str=true"]),
     # Not the paper's: a positive sample weighs min(rho, 1) (V-trace's rho-bar), not rho (docs/sols.md).
     "sols_str_cap1": ("SoLS + STR, rho capped at 1", ["loss=sols", "use_str=true", "positive_ratio_cap=1.0"]),
-    # The paper's mix, 100 fresh + 50 replayed per update: about 116 fresh transitions an iteration here, so 58
+    # The paper's mix, 100 fresh + 50 replayed per update: about 117 fresh transitions an iteration here, so 58
     # replayed where the recipe replays 32 (docs/sols.md).
     "sols_str_mix2": ("SoLS + STR, 1 replayed per 2 fresh", ["loss=sols", "use_str=true", "str_samples=58"]),
 }

@@ -254,8 +254,12 @@ def test_online_aria_updates_on_the_recorded_moves_when_its_reward_model_has_no_
     # constant with no spread to judge a reward model by, and the gate (rightly) lets the update through.
     update = _one_online_iteration(
         tmp_path,
-        *("games_per_iteration=20", "num_envs=10", "online_min_r2=0.999", "reward_model_holdout=0.5"),
-        *("history=transcript", "number_weight=0"),
+        "games_per_iteration=20",
+        "num_envs=10",
+        "online_min_r2=0.999",
+        "reward_model_holdout=0.5",
+        "history=transcript",
+        "number_weight=0",
     )
     assert update["reward_model/holdout_r2"] <= 0.999 and update["online/fallback"] == 1
     # Offline ARIA's update instead: every recorded move once, 8 per minibatch; no fresh moves sampled.
