@@ -45,6 +45,14 @@ class ARIAConfig:
     ``value_type='adv'`` option), instead of R~ (the paper's text and its released scripts). aria_online: its
     reward model is fit to R~ either way (the fresh moves' group mean is their baseline); A~ is used only by
     iterations that fall back to the recorded moves."""
+    baseline: Literal["none", "batch_mean"] = "none"
+    """aria, reinforce (and aria_online's fallback update): batch_mean subtracts the batch's mean advantage from
+    every move's, a constant baseline: the expected gradient is unchanged, its variance lower. R~ - mean(R~)
+    is A~ with one history cluster as the baseline (with ``history_baseline`` the mean is already 0). Without
+    it, a batch of mostly losing games (a buyer that overpays) gives most moves a negative R~, and the update
+    lowers the likelihood of nearly every move the policy sampled, moving mass to text it did not sample. At
+    k = 1 with transcript histories every move's R~ is the batch's mean return, so that push is the whole
+    policy-gradient term. none: R~ as the paper writes it, and REINFORCE with raw returns."""
     history: Literal["transcript", "intention_path"] = "transcript"
     """aria (and aria_online's R~): what a move's history cluster is. transcript: the transcript before the
     move, embedded and clustered like the moves. intention_path: the path of intentions that led to it, the
@@ -162,6 +170,8 @@ class ARIAConfig:
             raise ConfigError(f"online_min_r2 must be < 1 (R^2 is at most 1), got {self.online_min_r2}")
         if self.reward_model_learning_rate <= 0:
             raise ConfigError(f"reward_model_learning_rate must be > 0, got {self.reward_model_learning_rate}")
+        if self.baseline != "none" and self.advantage == "filtered_bc":
+            raise ConfigError("baseline applies to aria, aria_online and reinforce, not filtered_bc (it imitates)")
         if self.linkage == "ward" and self.metric != "euclidean":
             raise ConfigError("ward linkage needs metric=euclidean")
         if self.number_weight < 0:

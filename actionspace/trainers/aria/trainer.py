@@ -191,7 +191,7 @@ class ARIATrainer:
         """The per-move advantage of the configured method (NaN marks a move filtered_bc leaves out)."""
         returns = scale_returns(_returns(samples), self.config.return_scale_quantile)
         if self.config.advantage == "reinforce":
-            return returns, {}
+            return self._minus_baseline(returns), {}
         if self.config.advantage == "filtered_bc":
             finals: dict[str, float] = {}
             for sample in samples:  # moves are in order within a game: the last one carries its reward
@@ -201,6 +201,10 @@ class ARIATrainer:
             return np.where(keep, 1.0, np.nan), {"train/kept_frac": float(keep.mean())}
         _, advantages, metrics = self._aggregated(samples, returns)
         return advantages, metrics
+
+    def _minus_baseline(self, advantages: np.ndarray) -> np.ndarray:
+        """The advantages after the configured constant baseline (``baseline``)."""
+        return advantages - advantages.mean() if self.config.baseline == "batch_mean" else advantages
 
     def _embedding_model(self) -> Any:
         if self._embedder is None:
@@ -228,8 +232,10 @@ class ARIATrainer:
         if k == 1 < k_max:  # (with k_max = 1 there are too few distinct moves; epsilon is not the cause)
             # Seen in Twenty Questions: 1 game in 9 won, so every early split moves R~ by less than epsilon.
             self.run.print(
-                "warning: SplitScore chose k = 1 (one intention), so every move gets the batch's mean return and "
-                "ARIA's policy-gradient term is 0. Sparse or near-constant returns do this; a smaller "
+                "warning: SplitScore chose k = 1 (one intention), so R~ credits no move over another after the "
+                "same history (with transcript histories every move gets the batch's mean return, and without "
+                "baseline=batch_mean the policy-gradient term only raises or lowers every sampled move's "
+                "likelihood). Sparse or near-constant returns do this; a smaller "
                 f"split_epsilon (now {config.split_epsilon}) finds a finer cut."
             )
         elif k == config.k_max < min(actions.num_leaves, histories.num_leaves) - 1:
@@ -241,6 +247,7 @@ class ARIATrainer:
         history_labels = histories.cut(k)
         aggregated = aggregate_rewards(history_labels, actions.cut(k), returns)
         advantages = aggregated - history_values(history_labels, returns) if config.history_baseline else aggregated
+        advantages = self._minus_baseline(advantages)
         return (
             aggregated,
             advantages,

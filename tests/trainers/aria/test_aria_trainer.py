@@ -77,6 +77,13 @@ def test_reinforce_advantage_is_the_return_scaled_by_the_batch_maximum(tmp_path)
     assert advantages.tolist() == [0.25, 0.5, -1.0]
 
 
+def test_a_batch_mean_baseline_centres_the_scaled_returns(tmp_path):
+    samples = _samples({"a": [2.0, 4.0], "b": [-8.0]}, {"a": 4.0, "b": -8.0})
+    advantages, _ = _trainer(tmp_path, advantage="reinforce", baseline="batch_mean").advantages(samples)
+    # Scaled [0.25, 0.5, -1.0], whose mean is -0.25 / 3.
+    assert advantages == pytest.approx([0.25 + 0.25 / 3, 0.5 + 0.25 / 3, -1.0 + 0.25 / 3])
+
+
 def test_a_return_scale_quantile_keeps_one_outlier_game_from_shrinking_the_rest(tmp_path):
     # Nonzero magnitudes [1, 2, 3, 4, 1000]; their median is 3 (the zero of a lost game is left out).
     samples = _samples(
@@ -174,6 +181,22 @@ def test_at_one_intention_histories_are_the_batch_or_the_depth_in_the_game(tmp_p
     else:  # depth 0: a, b, c's first moves (0.25, 0, 1); depth 1: a's and b's second (0.5, 0)
         assert advantages == pytest.approx([1.25 / 3, 0.25, 1.25 / 3, 0.25, 1.25 / 3])
         assert metrics["train/history_groups"] == 2
+
+
+def test_a_batch_mean_baseline_leaves_no_push_at_one_intention_and_is_idle_under_a_history_baseline(tmp_path):
+    # At k = 1 over transcripts R~ is the batch mean for every move (0.35 in the test above): centred, no
+    # move is pushed up or down. Over paths R~ is the mean per depth, and centring keeps its differences.
+    samples = _samples({"a": [0.5, 1.0], "b": [0.0, 0.0], "c": [2.0]}, {"a": 1.0, "b": 0.0, "c": 2.0})
+    options = {"advantage": "aria", "split_epsilon": 10.0, "split_tau": 0, "baseline": "batch_mean"}
+    transcript = _trainer(tmp_path / "transcript", **options)
+    paths = _trainer(tmp_path / "paths", history="intention_path", **options)
+    both = _trainer(tmp_path / "both", history_baseline=True, **options)
+    alone = _trainer(tmp_path / "alone", **(options | {"baseline": "none", "history_baseline": True}))
+    for trainer in (transcript, paths, both, alone):
+        trainer._embedder = None
+    assert transcript.advantages(samples)[0] == pytest.approx([0.0] * 5)
+    assert paths.advantages(samples)[0] == pytest.approx(np.array([1.25 / 3, 0.25, 1.25 / 3, 0.25, 1.25 / 3]) - 0.35)
+    assert both.advantages(samples)[0] == pytest.approx(alone.advantages(samples)[0])
 
 
 @pytest.mark.slow
@@ -291,4 +314,7 @@ def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "number_weight=-1"]) == 2
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "history=path"]) == 2
     assert "history" in capsys.readouterr().err
+    filtered_with_baseline = ["advantage=filtered_bc", "baseline=batch_mean"]
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", *filtered_with_baseline]) == 2
+    assert "baseline applies to" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
