@@ -47,13 +47,11 @@ class ARIAConfig:
     iterations that fall back to the recorded moves."""
     baseline: Literal["none", "batch_mean"] = "none"
     """aria, reinforce (and aria_online's fallback update): batch_mean subtracts the batch's mean advantage from
-    every move's, a constant baseline: the expected gradient is unchanged, its variance lower. R~ - mean(R~)
-    is A~ with one history cluster as the baseline (with ``history_baseline`` the mean is already 0). Without
-    it, a batch of mostly losing games (a buyer that overpays) gives most moves a negative R~, and the update
-    lowers the likelihood of nearly every move the policy sampled, moving mass to text it did not sample. At
-    k = 1 with transcript histories every move's R~ is the batch's mean return, so that push is the whole
-    policy-gradient term. none: R~ as the paper writes it, and REINFORCE with raw returns. On bargaining
-    centring was worse on 8 of 9 seeds and did not stop the collapse to invalid messages (docs/aria.md)."""
+    every move's, a constant baseline: the expected gradient is unchanged. R~ - mean(R~) is A~ with one history
+    cluster as the baseline (with ``history_baseline`` the mean is already 0). Without it, a batch of mostly
+    losing games gives most moves a negative R~, and the update lowers the likelihood of nearly every sampled
+    move. none: R~ as the paper writes it, and REINFORCE with raw returns. Measured on bargaining: worse on 8 of
+    9 seeds, and it did not stop the collapse to invalid messages (docs/aria.md)."""
     history: Literal["transcript", "intention_path"] = "transcript"
     """aria (and aria_online's R~): what a move's history cluster is. transcript: the transcript before the
     move, embedded and clustered like the moves. intention_path: the path of intentions that led to it, the
