@@ -233,9 +233,9 @@ class ARIATrainer:
             # Seen in Twenty Questions: 1 game in 9 won, so every early split moves R~ by less than epsilon.
             self.run.print(
                 "warning: SplitScore chose k = 1 (one intention), so R~ credits no move over another after the "
-                "same history (with transcript histories every move gets the batch's mean return, and without "
-                "baseline=batch_mean the policy-gradient term only raises or lowers every sampled move's "
-                "likelihood). Sparse or near-constant returns do this; a smaller "
+                "same history (with transcript histories every move gets the batch's mean return, and the "
+                "policy-gradient term raises or lowers every sampled move's likelihood alike). Sparse or "
+                "near-constant returns do this; a smaller "
                 f"split_epsilon (now {config.split_epsilon}) finds a finer cut."
             )
         elif k == config.k_max < min(actions.num_leaves, histories.num_leaves) - 1:
