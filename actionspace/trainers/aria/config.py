@@ -30,6 +30,12 @@ class ARIAConfig:
     behaviour cloning of the best ``filter_top`` fraction of games (the paper's baselines)."""
     gamma: float = 0.95
     """Discount from a move to the game's end reward."""
+    invalid_move_penalty: float = 0.0
+    """aria, aria_online (its R~) and reinforce: a self-play move the game could not use has its own reward
+    -penalty (in the game's reward units), so its return, and by discounting its game's earlier moves', is
+    lowered, as SoLS's invalid steps (`rollout.GameRecorder`). Without it an unusable message is worth what
+    walking away is (0 on bargaining), above the losing deals of an early policy. The score (held-out
+    evaluation, filtered_bc's ranking) stays the game's reward. 0 turns it off."""
     linkage: Linkage = "average"
     """Agglomerative linkage: average (the paper) or ward (its code)."""
     metric: str = "euclidean"
@@ -157,6 +163,10 @@ class ARIAConfig:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not 0 < self.gamma <= 1:
             raise ConfigError(f"gamma must be in (0, 1], got {self.gamma}")
+        if self.invalid_move_penalty < 0:
+            raise ConfigError(f"invalid_move_penalty must be >= 0 (0 turns it off), got {self.invalid_move_penalty}")
+        if self.invalid_move_penalty and self.advantage == "filtered_bc":
+            raise ConfigError("invalid_move_penalty shapes returns; filtered_bc ranks games by their reward")
         if not 0 < self.return_scale_quantile <= 1:
             raise ConfigError(f"return_scale_quantile must be in (0, 1], got {self.return_scale_quantile}")
         if not 0 < self.filter_top <= 1:

@@ -3,7 +3,10 @@ answered (the transcript, optionally after the agent's private information; ARIA
 action) and the counterpart's reply it answered (the observations of ARIA's intention paths).
 
 Games give their reward at the end. Each step's return is that reward discounted to the step,
-gamma^(T-1-t) R (the card's "discounted return"; gamma = 1 gives every step the game's reward).
+gamma^(T-1-t) R (the card's "discounted return"; gamma = 1 gives every step the game's reward). With an
+``invalid_penalty`` p, a move the game could not use also has its own reward -p, so the returns are
+G_t = gamma^(T-1-t) R - p sum_{k >= t} gamma^(k-t) 1[move k invalid], as SoLS's invalid steps. The
+transition's ``reward`` stays the game's (the score), only ``return_`` is shaped.
 """
 
 from __future__ import annotations
@@ -66,17 +69,22 @@ class RecordingPolicy(Protocol):
 class GameRecorder:
     """An ``on_step`` hook for :func:`run_episodes` collecting the games of a :class:`RecordingPolicy`."""
 
-    def __init__(self, policy: RecordingPolicy, gamma: float, *, with_private: bool = False) -> None:
+    def __init__(
+        self, policy: RecordingPolicy, gamma: float, *, with_private: bool = False, invalid_penalty: float = 0.0
+    ) -> None:
         self.policy, self.gamma, self.with_private = policy, gamma, with_private
+        self.invalid_penalty = invalid_penalty
         self.games: list[list[GameSample]] = []
         self._open: dict[int, list[GameSample]] = {}
+        self._invalid: dict[int, list[bool]] = {}
 
     def __call__(self, record: StepRecord) -> None:
         generation = self.policy.last_generations[record.slot]
         assert generation is not None, "a recorded step is an active slot's"
         if record.step == 0:
-            self._open[record.slot] = []
+            self._open[record.slot], self._invalid[record.slot] = [], []
         samples = self._open[record.slot]
+        self._invalid[record.slot].append(bool(record.info.get("invalid")))
         done = record.terminated or record.truncated
         transition = Transition(
             task_id=record.template,
@@ -102,10 +110,19 @@ class GameRecorder:
         )
         if done:
             final, length = float(record.reward), len(samples)
-            for sample in samples:
+            penalties = self._penalties_to_go(self._invalid.pop(record.slot))
+            for sample, penalty in zip(samples, penalties, strict=True):
                 sample.transition.success = bool(record.info.get("success"))
-                sample.transition.return_ = self.gamma ** (length - 1 - sample.transition.step) * final
+                sample.transition.return_ = self.gamma ** (length - 1 - sample.transition.step) * final - penalty
             self.games.append(self._open.pop(record.slot))
+
+    def _penalties_to_go(self, invalid: list[bool]) -> list[float]:
+        """p sum_{k >= t} gamma^(k-t) 1[move k invalid], for each move t of one game."""
+        to_go, penalties = 0.0, []
+        for was_invalid in reversed(invalid):
+            to_go = self.invalid_penalty * was_invalid + self.gamma * to_go
+            penalties.append(to_go)
+        return penalties[::-1]
 
 
 def collect_games(
@@ -117,9 +134,11 @@ def collect_games(
     num_envs: int = 8,
     gamma: float = 1.0,
     with_private: bool = False,
+    invalid_penalty: float = 0.0,
 ) -> tuple[list[list[GameSample]], list[Episode]]:
     """Plays one game per seed with ``policy`` (``num_envs`` at a time); returns the samples per game, their
-    histories led by the agent's private information when ``with_private``."""
-    recorder = GameRecorder(policy, gamma, with_private=with_private)
+    histories led by the agent's private information when ``with_private``, their returns lowered by
+    ``invalid_penalty`` for each move the game could not use."""
+    recorder = GameRecorder(policy, gamma, with_private=with_private, invalid_penalty=invalid_penalty)
     episodes = run_episodes(make_game, policy, [(game, seed) for seed in seeds], num_envs=num_envs, on_step=recorder)
     return recorder.games, episodes

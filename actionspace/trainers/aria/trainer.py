@@ -175,6 +175,7 @@ class ARIATrainer:
             num_envs=self.config.num_envs,
             gamma=self.config.gamma,
             with_private=self.config.history_with_private,
+            invalid_penalty=self.config.invalid_move_penalty,
         )
         rewards = [game[-1].transition.reward for game in games]
         steps = sum(e.steps for e in episodes)

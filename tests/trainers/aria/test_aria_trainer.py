@@ -12,10 +12,12 @@ import numpy as np
 import pytest
 import torch
 
+from actionspace.agents.text_policy import TextPolicy, render_prompt
 from actionspace.agents.transition import Transition
 from actionspace.cli import main
 from actionspace.core.config import from_dict
 from actionspace.core.run import Run
+from actionspace.serving.engine import Generation
 from actionspace.trainers.aria import trainer as trainer_module
 from actionspace.trainers.aria.config import ARIAConfig
 from actionspace.trainers.aria.losses import reinforce_loss
@@ -93,6 +95,31 @@ def test_a_return_scale_quantile_keeps_one_outlier_game_from_shrinking_the_rest(
     assert advantages == pytest.approx([1 / 3, 2 / 3, -1.0, 4 / 3, 0.0, -1000 / 3])
     lost = _samples({"a": [0.0, 0.0]}, {"a": 0})  # nothing to scale by: returned as they are
     assert _trainer(tmp_path, advantage="reinforce", return_scale_quantile=0.5).advantages(lost)[0].tolist() == [0, 0]
+
+
+class _SilentEngine:
+    """A buyer whose every message is empty: the game rejects each, and no deal is made (reward 0)."""
+
+    def generate(self, prompts, params):
+        return [Generation("", [7], [-0.5], "stop") for _ in prompts]
+
+
+class _Tokenizer:
+    def apply_chat_template(self, messages, tokenize, add_generation_prompt):
+        return messages[0]["content"]
+
+
+def test_self_play_lowers_the_returns_of_invalid_moves_by_the_configured_penalty(tmp_path):
+    trainer = _trainer(tmp_path, advantage="reinforce", gamma=0.5, invalid_move_penalty=0.4, games_per_iteration=2)
+    trainer.run.process_seed = 0
+    trainer._text_policy = lambda temperature: TextPolicy(_SilentEngine(), _Tokenizer(), render=render_prompt)
+    samples, metrics = trainer.self_play(0)
+    assert metrics["rollout/invalid_rate"] == 1.0 and metrics["rollout/reward_mean"] == 0.0
+    turns = trainer.config.game.make().config.max_turns
+    assert len(samples) == 2 * turns
+    # Every move is invalid and the game's reward is 0: G_t = -0.4 sum_{k=t}^{T-1} 0.5^(k-t).
+    expected = [-0.4 * sum(0.5**j for j in range(turns - t)) for t in range(turns)]
+    assert [s.transition.return_ for s in samples] == pytest.approx(expected * 2)
 
 
 def test_filtered_bc_keeps_the_moves_of_the_best_games_only(tmp_path):
@@ -317,4 +344,8 @@ def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
     filtered_with_baseline = ["advantage=filtered_bc", "baseline=batch_mean"]
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", *filtered_with_baseline]) == 2
     assert "baseline applies to" in capsys.readouterr().err
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "invalid_move_penalty=-1"]) == 2
+    filtered_with_penalty = ["advantage=filtered_bc", "invalid_move_penalty=5"]
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", *filtered_with_penalty]) == 2
+    assert "filtered_bc ranks games by their reward" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()

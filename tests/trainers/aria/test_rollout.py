@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from actionspace.agents.text_policy import TextPolicy, render_prompt
@@ -44,6 +46,36 @@ def test_games_become_samples_with_transcripts_and_discounted_returns():
     assert game[2].transition.action_text == f"Is it a {probe.secret}?"
     assert game[1].transition.behavior_logprob == -1.0 and game[1].transition.action_token_ids == [7, 7]
     assert all(s.transition.success for s in game)
+
+
+class EmptyOnceEngine(ScriptedEngine):
+    """The scripted questioner, but its move ``empty_turn`` is an empty message, which the game rejects."""
+
+    def __init__(self, secrets, empty_turn):
+        super().__init__(secrets)
+        self.empty_turn = empty_turn
+
+    def generate(self, prompts, params):
+        out = super().generate(prompts, params)
+        return [
+            replace(g, text="") if p.count("Questioner:") == self.empty_turn else g
+            for p, g in zip(prompts, out, strict=True)
+        ]
+
+
+@pytest.mark.parametrize(("empty_turn", "expected"), [(0, [0.25 - 0.4, 0.5, 1.0]), (1, [0.25 - 0.2, 0.5 - 0.4, 1.0])])
+def test_an_invalid_move_lowers_its_return_and_earlier_ones_discounted(empty_turn, expected):
+    probe = TwentyQuestionsGame()
+    probe.reset(seed=5)
+    policy = TextPolicy(EmptyOnceEngine([probe.secret], empty_turn), Tokenizer(), render=render_prompt)
+    make = lambda _: TwentyQuestionsGame()  # noqa: E731
+    (game,), (episode,) = collect_games(make, policy, "twenty_questions", [5], gamma=0.5, invalid_penalty=0.4)
+    assert episode.success and episode.invalid_actions == 1 and game[empty_turn].transition.action_text == ""
+    # The last move is the right guess: G_t = 0.5^(2-t) x 1, less 0.4 x 0.5^(empty_turn - t) up to the empty one.
+    assert [s.transition.return_ for s in game] == pytest.approx(expected)
+    assert game[-1].transition.reward == 1.0  # the score stays the game's
+    (unpenalised,), _ = collect_games(make, policy, "twenty_questions", [5], gamma=0.5)
+    assert [s.transition.return_ for s in unpenalised] == pytest.approx([0.25, 0.5, 1.0])
 
 
 class OfferEngine:
