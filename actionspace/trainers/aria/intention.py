@@ -150,12 +150,22 @@ def aggregate_rewards(history_labels: np.ndarray, action_labels: np.ndarray, ret
     """R~: each sample's return replaced by the mean return of its (history cluster, action cluster)."""
     if not len(history_labels) == len(action_labels) == len(returns):
         raise ValueError("history_labels, action_labels and returns must have the same length")
-    pairs = np.stack([history_labels, action_labels], axis=1)
-    _, group = np.unique(pairs, axis=0, return_inverse=True)
-    group = group.reshape(-1)
-    sums = np.bincount(group, weights=returns.astype(np.float64))
-    counts = np.bincount(group)
-    return (sums / counts)[group]
+    cell = _cells(history_labels, action_labels)
+    sums = np.bincount(cell, weights=returns.astype(np.float64))
+    return (sums / np.bincount(cell))[cell]
+
+
+def alone_fraction(history_labels: np.ndarray, action_labels: np.ndarray) -> float:
+    """The share of samples alone in their (history cluster, action cluster): R~ is their own return, so the
+    aggregation pooled nothing for them (near 1, ARIA's update is REINFORCE's)."""
+    cell = _cells(history_labels, action_labels)
+    return float((np.bincount(cell)[cell] == 1).mean())
+
+
+def _cells(history_labels: np.ndarray, action_labels: np.ndarray) -> np.ndarray:
+    """Each sample's (history cluster, action cluster) as one index."""
+    _, cell = np.unique(np.stack([history_labels, action_labels], axis=1), axis=0, return_inverse=True)
+    return cell.reshape(-1)
 
 
 def history_values(history_labels: np.ndarray, returns: np.ndarray) -> np.ndarray:

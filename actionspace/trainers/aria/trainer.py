@@ -46,6 +46,7 @@ from actionspace.trainers.aria.intention import (
     IntentionPaths,
     IntentionTree,
     aggregate_rewards,
+    alone_fraction,
     choose_k,
     history_values,
     split_scores,
@@ -245,8 +246,8 @@ class ARIATrainer:
                 f"warning: SplitScore found no plateau up to k_max = {config.k_max}, so R~ uses that cut, coarser "
                 "than the rule would choose. A larger k_max lets it find one."
             )
-        history_labels = histories.cut(k)
-        aggregated = aggregate_rewards(history_labels, actions.cut(k), returns)
+        history_labels, action_labels = histories.cut(k), actions.cut(k)
+        aggregated = aggregate_rewards(history_labels, action_labels, returns)
         advantages = aggregated - history_values(history_labels, returns) if config.history_baseline else aggregated
         advantages = self._minus_baseline(advantages)
         return (
@@ -256,6 +257,7 @@ class ARIATrainer:
                 "train/k": float(k),
                 "train/distinct_moves": float(actions.num_leaves),
                 "train/history_groups": float(len(np.unique(history_labels))),
+                "train/moves_alone": alone_fraction(history_labels, action_labels),
             },
         )
 

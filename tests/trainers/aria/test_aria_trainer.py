@@ -202,7 +202,7 @@ def test_at_one_intention_histories_are_the_batch_or_the_depth_in_the_game(tmp_p
     trainer = _trainer(tmp_path, advantage="aria", history=history, split_epsilon=10.0, split_tau=0)
     trainer._embedder = None
     advantages, metrics = trainer.advantages(samples)
-    assert metrics["train/k"] == 1
+    assert metrics["train/k"] == 1 and metrics["train/moves_alone"] == 0  # each move shares its cell
     if history == "transcript":
         assert advantages == pytest.approx([0.35] * 5) and metrics["train/history_groups"] == 1
     else:  # depth 0: a, b, c's first moves (0.25, 0, 1); depth 1: a's and b's second (0.5, 0)

@@ -9,6 +9,7 @@ from actionspace.trainers.aria.intention import (
     IntentionPaths,
     IntentionTree,
     aggregate_rewards,
+    alone_fraction,
     choose_k,
     history_values,
     intention_paths,
@@ -37,6 +38,8 @@ def test_aggregated_reward_by_hand():
     assert aggregate_rewards(history, action, returns).tolist() == [0.5, 0.5, 1.0, 0.0]
     # One history cluster and one action cluster: everything gets the batch mean.
     assert aggregate_rewards(np.zeros(4, int), np.zeros(4, int), returns).tolist() == [0.5] * 4
+    # (h0, a1) and (h1, a0) hold one sample each: half the samples keep their own return.
+    assert alone_fraction(history, action) == 0.5 and alone_fraction(np.zeros(4, int), np.zeros(4, int)) == 0.0
     # V~: h0 holds returns 1, 0, 1 (mean 2/3), h1 holds 0; A~ = R~ - V~ credits a1 over a0 within h0.
     values = history_values(history, returns)
     assert np.allclose(values, [2 / 3, 2 / 3, 2 / 3, 0.0])
