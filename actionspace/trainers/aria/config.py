@@ -32,8 +32,8 @@ class ARIAConfig:
     """Discount from a move to the game's end reward."""
     invalid_move_penalty: float = 0.0
     """aria, aria_online (its R~) and reinforce: a self-play move the game could not use has its own reward
-    -penalty (in the game's reward units), so its return, and by discounting its game's earlier moves', is
-    lowered, as SoLS's invalid steps (`rollout.GameRecorder`). Without it an unusable message is worth what
+    -penalty (in the game's reward units), so its return is lowered, as SoLS's invalid steps are, and by
+    discounting its game's earlier moves' too (`rollout.GameRecorder`). Without it an unusable message is worth what
     walking away is (0 on bargaining), above the losing deals of an early policy. The score (held-out
     evaluation, filtered_bc's ranking) stays the game's reward. 0 turns it off. Measured on bargaining at 10,
     both methods: ARIA fell further behind REINFORCE and seed 6 still collapsed (docs/aria.md)."""

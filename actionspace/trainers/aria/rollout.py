@@ -5,7 +5,8 @@ action) and the counterpart's reply it answered (the observations of ARIA's inte
 Games give their reward at the end. Each step's return is that reward discounted to the step,
 gamma^(T-1-t) R (the card's "discounted return"; gamma = 1 gives every step the game's reward). With an
 ``invalid_penalty`` p, a move the game could not use also has its own reward -p, so the returns are
-G_t = gamma^(T-1-t) R - p sum_{k >= t} gamma^(k-t) 1[move k invalid], as SoLS's invalid steps. The
+G_t = gamma^(T-1-t) R - p sum_{k >= t} gamma^(k-t) 1[move k invalid] (SoLS lowers an invalid step's own
+return alone; a discounted return carries the penalty back to earlier moves too). The
 transition's ``reward`` stays the game's (the score), only ``return_`` is shaped.
 """
 

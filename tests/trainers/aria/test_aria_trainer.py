@@ -25,6 +25,7 @@ from actionspace.trainers.aria.rollout import GameSample, collect_games
 from actionspace.trainers.aria.trainer import ARIATrainer
 from tests.resume import assert_same_end, final_state, reference_and_resumed_runs
 from tests.sampled_evaluation import evaluate_twice_from_another_stream
+from tests.trainers.aria.test_rollout import Tokenizer
 
 
 def test_reinforce_loss_matches_hand_computation():
@@ -104,15 +105,10 @@ class _SilentEngine:
         return [Generation("", [7], [-0.5], "stop") for _ in prompts]
 
 
-class _Tokenizer:
-    def apply_chat_template(self, messages, tokenize, add_generation_prompt):
-        return messages[0]["content"]
-
-
 def test_self_play_lowers_the_returns_of_invalid_moves_by_the_configured_penalty(tmp_path):
     trainer = _trainer(tmp_path, advantage="reinforce", gamma=0.5, invalid_move_penalty=0.4, games_per_iteration=2)
     trainer.run.process_seed = 0
-    trainer._text_policy = lambda temperature: TextPolicy(_SilentEngine(), _Tokenizer(), render=render_prompt)
+    trainer._text_policy = lambda temperature: TextPolicy(_SilentEngine(), Tokenizer(), render=render_prompt)
     samples, metrics = trainer.self_play(0)
     assert metrics["rollout/invalid_rate"] == 1.0 and metrics["rollout/reward_mean"] == 0.0
     turns = trainer.config.game.make().config.max_turns
