@@ -85,6 +85,11 @@ class ARIAConfig:
     sft_coef: float = 0.5
     """Weight of a behaviour-cloning term on the same moves (the paper's code: 0.5); 0: pure REINFORCE. Online
     ARIA's fresh-move updates leave it out (they imitate nothing but the policy's own samples)."""
+    kl_coef: float = 0.0
+    """Weight of KL(pi || pi_start) on each update's sampled tokens (k3, `agents/reference.py`; as SoLS's
+    ``kl_coef``); 0: off, the paper's loss. Every advantage gets it, online ARIA's fresh moves too. The
+    behaviour-cloning term imitates the policy's own samples, so it does not hold the policy where it started:
+    on bargaining an update could still turn it to invalid text (docs/aria.md)."""
 
     # Online ARIA (advantage=aria_online)
     reward_model_hidden: int = 256
@@ -186,5 +191,7 @@ class ARIAConfig:
             raise ConfigError("ward linkage needs metric=euclidean")
         if self.number_weight < 0:
             raise ConfigError(f"number_weight must be >= 0 (0 turns it off), got {self.number_weight}")
+        if self.kl_coef < 0:
+            raise ConfigError(f"kl_coef must be >= 0 (0 turns it off), got {self.kl_coef}")
         if self.learning_rate <= 0 or self.sft_coef < 0 or self.split_epsilon <= 0 or self.split_tau < 0:
             raise ConfigError("learning_rate and split_epsilon must be > 0; sft_coef and split_tau >= 0")

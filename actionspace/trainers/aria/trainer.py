@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 from actionspace.agents.policy import LLMPolicy
+from actionspace.agents.reference import ReferencePolicy, kl_penalty
 from actionspace.agents.text_policy import TextPolicy, render_prompt
 from actionspace.core.history import EvalHistory
 from actionspace.core.models import load_model
@@ -120,6 +121,7 @@ class ARIATrainer:
         policy.value_head.requires_grad_(False)
         self.history = EvalHistory()
         self.optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.learning_rate)
+        self.reference = ReferencePolicy(policy) if config.kl_coef > 0 else None
         self._embedder: Any = None
         self.reward_model: IntentionRewardModel | None = None
         self.reward_optimizer: torch.optim.Optimizer | None = None
@@ -290,16 +292,22 @@ class ARIATrainer:
         advantages: np.ndarray,
         sft_coef: float,
     ) -> None:
-        """One minibatch of `reinforce_loss` (with an SFT term of weight ``sft_coef``) on these moves."""
+        """One minibatch of `reinforce_loss` (with an SFT term of weight ``sft_coef``, and the KL anchor with
+        ``kl_coef``) on these moves."""
         scores = self.policy(prompts, token_ids)
-        updates.apply(
-            reinforce_loss(
-                scores.logprobs,
-                torch.tensor(advantages, dtype=torch.float32, device=scores.logprobs.device),
-                scores.num_tokens.to(scores.logprobs.dtype),
-                sft_coef=sft_coef,
-            )
+        output = reinforce_loss(
+            scores.logprobs,
+            torch.tensor(advantages, dtype=torch.float32, device=scores.logprobs.device),
+            scores.num_tokens.to(scores.logprobs.dtype),
+            sft_coef=sft_coef,
         )
+        if self.reference is not None:
+            learner: Any = self.run.unwrap(self.policy)
+            reference = self.reference.score(learner, prompts, token_ids)
+            kl = kl_penalty(scores.token_logprobs, reference.token_logprobs, scores.action_mask)
+            output.loss = output.loss + self.config.kl_coef * kl
+            output.diagnostics["kl"] = kl.detach()
+        updates.apply(output)
 
     def _online_iteration(self, samples: list[GameSample], iteration: int) -> dict[str, float]:
         """Fits the reward model to R~ (A~'s baseline is redundant there: each fresh move's baseline is its

@@ -125,27 +125,6 @@ def filtered_loss(
     )
 
 
-def kl_penalty(token_logprobs: torch.Tensor, reference_logprobs: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """KL(pi || pi_ref) on the sampled action tokens, summed per action and averaged over the batch.
-
-    Per token, the non-negative, unbiased k3 estimator (Schulman's; TRL's GRPO uses it):
-    r = log pi_ref - log pi,  k3 = exp(r) - r - 1. It anchors the tokens every action shares (the JSON
-    format) that an accumulation of small negative-advantage pushes would otherwise erode.
-
-    Args:
-        token_logprobs: (B, T) log pi of each position's token (requires grad).
-        reference_logprobs: (B, T) log pi_ref at the same positions (values off ``mask`` are ignored).
-        mask: (B, T) True at the action tokens.
-    """
-    if token_logprobs.shape != reference_logprobs.shape or token_logprobs.shape != mask.shape:
-        raise ValueError(
-            f"shapes differ: {tuple(token_logprobs.shape)}, {tuple(reference_logprobs.shape)}, {tuple(mask.shape)}"
-        )
-    log_ratio = torch.where(mask, reference_logprobs - token_logprobs, torch.zeros_like(token_logprobs))
-    per_token = torch.exp(log_ratio) - log_ratio - 1
-    return (per_token * mask).sum(-1).mean()
-
-
 LOSSES = {"sols": sols_loss, "ppo": ppo_loss, "a2c": a2c_loss, "filtered": filtered_loss}
 
 

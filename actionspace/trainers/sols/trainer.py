@@ -9,17 +9,15 @@ invalid-action penalty on steps whose output was not an action (`Transition.retu
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import functools
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from actionspace.agents.policy import LLMPolicy
+from actionspace.agents.reference import ReferencePolicy, kl_penalty
 from actionspace.agents.text_policy import TextPolicy
 from actionspace.agents.transition import Transition
 from actionspace.core.history import EnvStepCounter, EvalHistory
@@ -35,7 +33,7 @@ from actionspace.serving.factory import build_engine, sync_engine
 from actionspace.serving.parity import logprob_parity, parity_warning
 from actionspace.trainers.rollout import collect_transitions
 from actionspace.trainers.sols.config import SoLSConfig
-from actionspace.trainers.sols.losses import LOSSES, kl_penalty, sols_loss
+from actionspace.trainers.sols.losses import LOSSES, sols_loss
 from actionspace.trainers.sols.replay import SuccessfulTransitionReplay
 from actionspace.trainers.updates import IterationUpdates, export_policy
 
@@ -78,10 +76,7 @@ class SoLSTrainer:
             [{"params": body, "lr": config.learning_rate}, {"params": head, "lr": config.value_head_learning_rate}]
         )
         self._engine: Engine | None = None
-        # The KL penalty's reference is the starting policy: a LoRA model's base (adapters off), else a frozen copy.
-        self._reference: LLMPolicy | None = None
-        if config.kl_coef > 0 and not hasattr(policy.model, "disable_adapter"):
-            self._reference = LLMPolicy(copy.deepcopy(policy.model).requires_grad_(False).eval(), policy.tokenizer)
+        self._reference = ReferencePolicy(policy) if config.kl_coef > 0 else None
         self.templates = config.env.template_names()
         self.eval_templates = config.eval_env.template_names()
 
@@ -157,27 +152,18 @@ class SoLSTrainer:
             self.run.print(warning)
         return metrics
 
-    @contextlib.contextmanager
-    def _reference_policy(self) -> Iterator[LLMPolicy]:
-        learner: Any = self.run.unwrap(self.policy)
-        if self._reference is not None:
-            self._reference.to(next(learner.parameters()).device)
-            yield self._reference
-        else:
-            with learner.model.disable_adapter():
-                yield learner
-
     @torch.no_grad()
     def _add_reference_logprobs(self, batch: list[Transition]) -> None:
         """Scores the actions that lack them under the reference policy, once: replayed transitions keep theirs."""
+        assert self._reference is not None  # (only called with kl_coef > 0)
         missing = [t for t in batch if t.reference_token_logprobs is None]
+        learner: Any = self.run.unwrap(self.policy)
         size = self.config.minibatch_size
-        with self._reference_policy() as reference:
-            for start in range(0, len(missing), size):
-                chosen = missing[start : start + size]
-                scores = reference.score([t.prompt for t in chosen], [t.action_token_ids for t in chosen])
-                for transition, logprobs in zip(chosen, scores.action_token_logprobs(), strict=True):
-                    transition.reference_token_logprobs = logprobs
+        for start in range(0, len(missing), size):
+            chosen = missing[start : start + size]
+            scores = self._reference.score(learner, [t.prompt for t in chosen], [t.action_token_ids for t in chosen])
+            for transition, logprobs in zip(chosen, scores.action_token_logprobs(), strict=True):
+                transition.reference_token_logprobs = logprobs
 
     def _collect(self, iteration: int) -> tuple[list[list[Transition]], dict[str, float]]:
         rng = random.Random(f"rollout/{self.run.process_seed}/{iteration}")

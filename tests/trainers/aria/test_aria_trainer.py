@@ -14,7 +14,7 @@ import torch
 
 from actionspace.agents.text_policy import TextPolicy, render_prompt
 from actionspace.agents.transition import Transition
-from actionspace.cli import main
+from actionspace.cli import load_train_config, main
 from actionspace.core.config import from_dict
 from actionspace.core.run import Run
 from actionspace.serving.engine import Generation
@@ -240,6 +240,30 @@ def test_train_recipe_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     ].keys()
 
 
+def test_a_kl_anchor_holds_a_frozen_copy_of_the_start_and_adds_its_weighted_penalty_to_the_loss(tmp_path):
+    overrides = [
+        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=2", "kl_coef=0.5",
+        "advantage=reinforce", "games_per_iteration=6", "num_envs=6", "eval_games=2", "max_new_tokens=8",
+        "minibatch_size=4",
+    ]  # fmt: skip
+    _, config, _ = load_train_config("configs/aria_bargaining.yaml", overrides)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = ARIATrainer.from_config(config, run)
+        start = {name: p.detach().clone() for name, p in trainer.policy.model.named_parameters()}
+        trainer.train()
+        assert trainer.reference is not None and trainer.reference.copy is not None
+        anchored = dict(trainer.reference.copy.model.named_parameters())
+        assert all(torch.equal(start[name], anchored[name]) for name in start)  # the reference never trains
+        moved = run.unwrap(trainer.policy).model.named_parameters()
+        assert any(not torch.equal(start[name], p) for name, p in moved)
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    updates = [r for r in records if "train/kl" in r]
+    assert len(updates) == 2 and all(r["train/kl"] >= 0 for r in updates) and updates[-1]["train/kl"] > 0
+    for r in updates:  # loss = policy term + sft_coef x BC term + kl_coef x KL, minibatch by minibatch
+        expected = r["train/policy_loss"] + 0.5 * r["train/bc_loss"] + 0.5 * r["train/kl"]
+        assert r["train/loss"] == pytest.approx(expected, rel=1e-5, abs=1e-6)
+
+
 def test_sampled_evaluation_repeats_exactly_and_leaves_the_training_stream_alone(tmp_path, monkeypatch):
     """Every policy of a run seed meets the same sampling draws, wherever training left the random stream."""
     played: list[list[str]] = []
@@ -341,6 +365,8 @@ def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", *filtered_with_baseline]) == 2
     assert "baseline applies to" in capsys.readouterr().err
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "invalid_move_penalty=-1"]) == 2
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "kl_coef=-0.1"]) == 2
+    assert "kl_coef must be >= 0" in capsys.readouterr().err
     filtered_with_penalty = ["advantage=filtered_bc", "invalid_move_penalty=5"]
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", *filtered_with_penalty]) == 2
     assert "filtered_bc ranks games by their reward" in capsys.readouterr().err

@@ -95,23 +95,3 @@ def test_filtered_loss_imitates_only_positive_advantages():
 @pytest.mark.parametrize("name", ["sols", "ppo", "a2c", "filtered"])
 def test_every_variant_trains_the_critic_the_same_way(name):
     assert baseline(name).diagnostics["value_loss"].item() == pytest.approx(0.575, abs=1e-6)
-
-
-def test_kl_penalty_matches_hand_computation():
-    from actionspace.trainers.sols.losses import kl_penalty
-
-    # Row 0: tokens with pi = [.5, .25] and pi_ref = [.25, .25], then padding.
-    #   token 1: r = log(.25/.5) = -ln 2, k3 = exp(r) - r - 1 = .5 + ln 2 - 1 = 0.193147; token 2: r = 0, k3 = 0.
-    # Row 1: one token, pi = .5, pi_ref = 1: r = ln 2, k3 = 2 - ln 2 - 1 = 0.306853.
-    # Mean over the two actions of their sums: (0.193147 + 0.306853) / 2 = 0.25.
-    current = torch.log(torch.tensor([[0.5, 0.25, 0.9], [0.3, 0.5, 0.9]])).requires_grad_()
-    reference = torch.log(torch.tensor([[0.25, 0.25, 0.1], [0.2, 1.0, 0.1]]))
-    mask = torch.tensor([[True, True, False], [False, True, False]])
-    kl = kl_penalty(current, reference, mask)
-    assert kl.item() == pytest.approx(0.25, abs=1e-6)
-    kl.backward()
-    # d k3 / d log pi = 1 - exp(r) = 1 - pi_ref / pi, halved by the batch mean; nothing off the mask.
-    expected = torch.tensor([[0.5 * (1 - 0.5), 0.0, 0.0], [0.0, 0.5 * (1 - 2.0), 0.0]])
-    assert torch.allclose(current.grad, expected, atol=1e-6)
-    # Identical policies: no penalty.
-    assert kl_penalty(reference, reference, mask).item() == 0.0

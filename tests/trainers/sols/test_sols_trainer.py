@@ -168,14 +168,16 @@ def test_kl_penalty_scores_the_reference_once_and_keeps_it_frozen(tmp_path):
 
         trainer._update = keep_batch
         trainer.train()
-        reference = dict(trainer._reference.model.named_parameters())
+        reference = dict(trainer._reference.copy.model.named_parameters())
         # The reference is the starting policy and never trains, while the policy moved.
         assert all(torch.equal(start[name], reference[name]) for name in start)
         assert any(not torch.equal(start[name], p) for name, p in run.unwrap(trainer.policy).model.named_parameters())
         # Every action carries one reference log-prob per token, equal to the starting policy's own score.
         first = batches[0]
         assert all(len(t.reference_token_logprobs) == len(t.action_token_ids) for t in first)
-        rescored = trainer._reference.score([t.prompt for t in first[:3]], [t.action_token_ids for t in first[:3]])
+        rescored = trainer._reference.score(
+            run.unwrap(trainer.policy), [t.prompt for t in first[:3]], [t.action_token_ids for t in first[:3]]
+        )
         for transition, expected in zip(first[:3], rescored.action_token_logprobs(), strict=True):
             assert transition.reference_token_logprobs == pytest.approx(expected, abs=1e-5)
     records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
