@@ -27,7 +27,10 @@ class ReferencePolicy:
     def __init__(self, policy: LLMPolicy) -> None:
         self.copy: LLMPolicy | None = None
         if not hasattr(policy.model, "disable_adapter"):
-            self.copy = LLMPolicy(copy.deepcopy(policy.model), policy.tokenizer).requires_grad_(False).eval()
+            # The copy's (unused) value head is drawn from a forked stream: turning the anchor on must not
+            # change the run's random stream, or the self-play draws of a run with it and one without differ.
+            with torch.random.fork_rng(devices=[]):
+                self.copy = LLMPolicy(copy.deepcopy(policy.model), policy.tokenizer).requires_grad_(False).eval()
 
     @torch.no_grad()
     def score(self, learner: LLMPolicy, prompts: list[str], actions: list[list[int]]) -> ActionScores:

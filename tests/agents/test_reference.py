@@ -44,7 +44,9 @@ def test_a_full_model_is_anchored_to_a_frozen_copy_of_its_start(tiny_model):
     policy = LLMPolicy(*tiny_model).eval()
     with torch.no_grad():
         start = policy.score(PROMPTS, ACTIONS).token_logprobs
+    state = torch.random.get_rng_state()
     reference = ReferencePolicy(policy)
+    assert torch.equal(torch.random.get_rng_state(), state)  # the run's random stream is left as it was
     _perturb(policy.model)  # training moves the policy
     assert reference.copy is not None and not any(p.requires_grad for p in reference.copy.parameters())
     moved = reference.score(policy, PROMPTS, ACTIONS)
