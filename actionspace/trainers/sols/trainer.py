@@ -107,8 +107,8 @@ class SoLSTrainer:
                 for episode in episodes:
                     self.replay.add_episode(episode)
             parity = self._parity([t for episode in episodes for t in episode])
-            if config.kl_coef > 0:
-                self._add_reference_logprobs(batch)
+            if self._reference is not None:
+                self._add_reference_logprobs(batch, self._reference)
             metrics = self._update(batch, iteration)
             learner: Any = run.unwrap(self.policy)
             metrics |= sync_engine(self.engine, learner.model, config.engine)
@@ -153,15 +153,14 @@ class SoLSTrainer:
         return metrics
 
     @torch.no_grad()
-    def _add_reference_logprobs(self, batch: list[Transition]) -> None:
+    def _add_reference_logprobs(self, batch: list[Transition], reference: ReferencePolicy) -> None:
         """Scores the actions that lack them under the reference policy, once: replayed transitions keep theirs."""
-        assert self._reference is not None  # (only called with kl_coef > 0)
         missing = [t for t in batch if t.reference_token_logprobs is None]
         learner: Any = self.run.unwrap(self.policy)
         size = self.config.minibatch_size
         for start in range(0, len(missing), size):
             chosen = missing[start : start + size]
-            scores = self._reference.score(learner, [t.prompt for t in chosen], [t.action_token_ids for t in chosen])
+            scores = reference.score(learner, [t.prompt for t in chosen], [t.action_token_ids for t in chosen])
             for transition, logprobs in zip(chosen, scores.action_token_logprobs(), strict=True):
                 transition.reference_token_logprobs = logprobs
 
