@@ -3,7 +3,7 @@ scripted player's games), after REINFORCE with raw returns, after ARIA (offline)
 each from the same SFT policy for the same number of self-play games, over several seeds. Prints the
 table beside the paper's numbers and writes a JSON.
 
-    python benchmarks/aria_table.py                           # 4 games x 3 seeds, the budget in docs/aria.md
+    python benchmarks/aria_table.py       # 4 games x 3 seeds, the budget in docs/aria_measurements.md
     python benchmarks/aria_table.py --games bargaining --seeds 1 --methods reinforce aria
     python benchmarks/aria_table.py --methods reinforce aria aria_online filtered_bc
     python benchmarks/aria_table.py --games bargaining --set temperature=0.7   # writes aria_table_custom.json

@@ -36,7 +36,7 @@ class ARIAConfig:
     discounting its game's earlier moves' too (`rollout.GameRecorder`). Without it an unusable message is worth what
     walking away is (0 on bargaining), above the losing deals of an early policy. The score (held-out
     evaluation, filtered_bc's ranking) stays the game's reward. 0 turns it off. Measured on bargaining at 10,
-    both methods: ARIA fell further behind REINFORCE and seed 6 still collapsed (docs/aria.md)."""
+    both methods: ARIA fell further behind REINFORCE and seed 6 still collapsed (docs/aria_measurements.md)."""
     linkage: Linkage = "average"
     """Agglomerative linkage: average (the paper) or ward (its code)."""
     metric: str = "euclidean"
@@ -58,7 +58,7 @@ class ARIAConfig:
     cluster as the baseline (with ``history_baseline`` the mean is already 0). Without it, a batch of mostly
     losing games gives most moves a negative R~, and the update lowers the likelihood of nearly every sampled
     move. none: R~ as the paper writes it, and REINFORCE with raw returns. Measured on bargaining: worse on 8 of
-    9 seeds, and it did not stop the collapse to invalid messages (docs/aria.md)."""
+    9 seeds, and it did not stop the collapse to invalid messages (docs/aria_measurements.md)."""
     history: Literal["transcript", "intention_path"] = "transcript"
     """aria (and aria_online's R~): what a move's history cluster is. transcript: the transcript before the
     move, embedded and clustered like the moves. intention_path: the path of intentions that led to it, the
@@ -89,7 +89,7 @@ class ARIAConfig:
     """Weight of KL(pi || pi_start) on each update's sampled tokens (k3, `agents/reference.py`; as SoLS's
     ``kl_coef``); 0: off, the paper's loss. Every advantage gets it, online ARIA's fresh moves too. The
     behaviour-cloning term imitates the policy's own samples, so it does not hold the policy where it started.
-    Measured on bargaining (docs/aria.md, "A KL anchor"): 0.05 and 0.01 stop the recipe's collapse to
+    Measured on bargaining (docs/aria_measurements.md, "A KL anchor"): 0.05 and 0.01 stop the recipe's collapse to
     invalid text, but both methods then learn less in 3 x 256 games, so the recipes leave it off."""
 
     # Online ARIA (advantage=aria_online)
@@ -112,7 +112,7 @@ class ARIAConfig:
     is used). play: also plays the move on a copy of the game, and one that ends the game is scored by its
     reward; these extra game steps are logged (``online/extra_game_steps``), so compare at equal steps.
     none: the reward model alone, as the paper. Without a check, negotiators reward-hacked the embedding
-    reward model with near-misses of "accept" that the game rejects (docs/aria.md)."""
+    reward model with near-misses of "accept" that the game rejects (docs/aria_measurements.md)."""
     online_min_r2: float = 0.1
     """The fresh-move update runs only when the reward model explains more than this share of R~'s variance
     on held-out self-play games (or when those games have no spread to judge by). Otherwise the iteration
@@ -121,7 +121,7 @@ class ARIAConfig:
     errors, towards the fresh moves it extrapolates to. On negotiation a model at 0.003 (its untrained
     initialisation, kept by early stopping) drove the policy to 99.5% invalid moves in one iteration; one
     at 0.255 did not, once fresh moves were no longer imitated (``sft_coef`` is left out of that update).
-    The gate is not a cure: skilled models are still reward-hacked (docs/aria.md, "Why online ARIA
+    The gate is not a cure: skilled models are still reward-hacked (docs/aria_measurements.md, "Why online ARIA
     collapsed")."""
 
     # Self-play

@@ -151,7 +151,7 @@ class ARIATrainer:
                 metrics = self._online_iteration(samples, iteration)
             else:
                 advantages, metrics = self.advantages(samples)
-                metrics |= self._update(samples, advantages, iteration)
+                metrics |= self.update(samples, advantages, iteration)
             run.log(rollout_metrics | metrics)
         after = self.evaluate()
         run.log({f"eval/{k}": v for k, v in after.items()})
@@ -263,7 +263,10 @@ class ARIATrainer:
             },
         )
 
-    def _update(self, samples: list[GameSample], advantages: np.ndarray, iteration: int) -> dict[str, float]:
+    def update(self, samples: list[GameSample], advantages: np.ndarray, iteration: int) -> dict[str, float]:
+        """One iteration's REINFORCE update on the recorded moves with these advantages (a NaN leaves its move
+        out), in minibatches whose order is fixed by the run's seed and ``iteration``; returns its metrics.
+        `train` runs `self_play`, `advantages` and this in turn."""
         config, run = self.config, self.run
         order = [i for i in range(len(samples)) if not np.isnan(advantages[i])]
         updates = IterationUpdates(
@@ -321,7 +324,7 @@ class ARIATrainer:
         if skilled:
             update = self._online_update(samples, iteration, scale)
         else:
-            update = self._update(samples, advantages, iteration)
+            update = self.update(samples, advantages, iteration)
         return metrics | update | {"online/fallback": float(not skilled)}
 
     def _fit_reward_model(self, samples: list[GameSample], targets: np.ndarray, iteration: int) -> dict[str, float]:
