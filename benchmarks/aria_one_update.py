@@ -47,7 +47,10 @@ def main() -> None:
     if missing:
         raise SystemExit(f"no SFT policy {args.sft_from}/sft-bargaining-<seed>/model for seeds {missing}")
 
-    rows = [row for seed in args.seeds for row in measure(seed, args)]
+    rows: list[dict] = []
+    for seed in args.seeds:  # the result is written after each seed, so a stopped run keeps the seeds it finished
+        rows += measure(seed, args)
+        write_result("aria_one_update", {"args": vars(args) | {"sft_from": str(args.sft_from)}, "rows": rows})
     print("\n| seed | learning rate | advantage | next batch: invalid moves (per repeat) | win rate | mean reward |")
     print("|---|---|---|---|---|---|")
     for row in rows:
@@ -56,7 +59,6 @@ def main() -> None:
             f"| {row['seed']} | {row['learning_rate']:g} | {row['advantage']} | {invalid} | "
             f"{np.mean(row['win_rate']):.3f} | {np.mean(row['reward_mean']):.1f} |"
         )
-    write_result("aria_one_update", {"args": vars(args) | {"sft_from": str(args.sft_from)}, "rows": rows})
 
 
 def measure(seed: int, args: argparse.Namespace) -> list[dict]:
