@@ -138,7 +138,9 @@ class ARIAConfig:
 
     # Optimisation
     learning_rate: float = 1e-4
-    """AdamW learning rate (the paper: 2e-5 with LoRA r8 on an 8B model)."""
+    """AdamW learning rate (the paper: 2e-5 with LoRA r8 on an 8B model). On bargaining (tiny model), one R~
+    update at 1e-4 tipped seed 6 into invalid text; at 5e-5 that came one update later, and both methods
+    learned less (docs/aria_measurements.md, "Why seed 6 collapses")."""
     minibatch_size: int = 32
     """Moves per gradient step."""
     epochs: int = 1
