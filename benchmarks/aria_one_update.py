@@ -3,16 +3,18 @@ each seed's SFT buyer: its first self-play batch (the trainer's own, as its firs
 from the same weights and optimizer state each time, one iteration's update with each advantage, and the
 invalid-move rate, win rate and mean reward of the next self-play batch (the same games for every arm).
 
-    python benchmarks/aria_one_update.py --sft-from <dir> --seeds 6 0 --learning-rates 1e-4 5e-5 --set KEY=VALUE
+    python benchmarks/aria_one_update.py --sft-from <dir> --seeds 6 0 --learning-rates 1e-4 5e-5
 
-<dir> holds aria_table.py's SFT policies, <dir>/sft-bargaining-<seed>/model. Pass the table's overrides
-(``--set return_scale_quantile=0.9`` for bargaining's). The recipe alone divides returns by the largest, so
-the policy-gradient term is small beside the SFT term: seed 6 then kept 1-3% invalid moves after one update
-with either advantage. Each arm is repeated with its advantages perturbed by Gaussian noise (``--noise``, in
-units of the scaled return; repeat 0 is unperturbed): an outcome that holds under every perturbation
-belongs to the advantage, not to a knife edge. The question behind it: some ARIA runs on bargaining
-collapse to invalid text within one iteration, and REINFORCE's runs from the same SFT policies do not.
-Writes benchmarks/results/aria_one_update.json.
+<dir> holds aria_table.py's SFT policies, <dir>/sft-bargaining-<seed>/model. The settings are the bargaining
+recipe's, which are the table's; ``--set`` changes them. With ``return_scale_quantile=1.0`` (returns divided
+by the largest), the policy-gradient term is small beside the SFT term: seed 6 then kept 1-3% invalid moves
+after one update with either advantage.
+
+Each arm is repeated with its advantages perturbed by Gaussian noise (``--noise``, in units of the scaled
+return; repeat 0 is unperturbed): an outcome that holds under every perturbation belongs to the advantage,
+not to a knife edge. The question behind it: some ARIA runs on bargaining collapse to invalid text within
+one iteration, and REINFORCE's runs from the same SFT policies do not. Writes
+benchmarks/results/aria_one_update.json.
 """
 
 from __future__ import annotations
