@@ -89,8 +89,8 @@ class ARIAConfig:
     """Weight of KL(pi || pi_start) on each update's sampled tokens (k3, `agents/reference.py`; as SoLS's
     ``kl_coef``); 0: off, the paper's loss. Every advantage gets it, online ARIA's fresh moves too. The
     behaviour-cloning term imitates the policy's own samples, so it does not hold the policy where it started.
-    Measured on bargaining (docs/aria_measurements.md, "A KL anchor"): 0.05 and 0.01 stop the recipe's collapse to
-    invalid text, but both methods then learn less in 3 x 256 games, so the recipes leave it off."""
+    Measured on bargaining (docs/aria_measurements.md, "A KL anchor"): 0.05 and 0.01 stop the recipe's
+    collapse to invalid text, but both methods then learn less in 3 x 256 games, so the recipes leave it off."""
 
     # Online ARIA (advantage=aria_online)
     reward_model_hidden: int = 256
@@ -121,8 +121,8 @@ class ARIAConfig:
     errors, towards the fresh moves it extrapolates to. On negotiation a model at 0.003 (its untrained
     initialisation, kept by early stopping) drove the policy to 99.5% invalid moves in one iteration; one
     at 0.255 did not, once fresh moves were no longer imitated (``sft_coef`` is left out of that update).
-    The gate is not a cure: skilled models are still reward-hacked (docs/aria_measurements.md, "Why online ARIA
-    collapsed")."""
+    The gate is not a cure: skilled models are still reward-hacked (docs/aria_measurements.md, "Why online
+    ARIA collapsed")."""
 
     # Self-play
     iterations: int = 3
