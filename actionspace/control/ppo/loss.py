@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from actionspace.core.losses import LossOutput
+from actionspace.core.losses import LossOutput, clipped_surrogate
 
 
 def ppo_loss(
@@ -29,9 +29,7 @@ def ppo_loss(
     """
     log_ratio = new_log_probs - old_log_probs
     ratio = log_ratio.exp()
-    unclipped = ratio * advantages
-    clipped = ratio.clamp(1.0 - clip, 1.0 + clip) * advantages
-    policy_loss = -torch.minimum(unclipped, clipped).mean()
+    policy_loss = -clipped_surrogate(ratio, advantages, clip).mean()
     if clip_value:
         values_clipped = old_values + (values - old_values).clamp(-clip, clip)
         value_loss = 0.5 * torch.maximum((values - returns) ** 2, (values_clipped - returns) ** 2).mean()

@@ -91,6 +91,11 @@ class ARIAConfig:
     behaviour-cloning term imitates the policy's own samples, so it does not hold the policy where it started.
     Measured on bargaining (docs/aria_measurements.md, "A KL anchor"): 0.05 and 0.01 stop the recipe's
     collapse to invalid text, but both methods then learn less in 3 x 256 games, so the recipes leave it off."""
+    clip_eps: float = 0.0
+    """0: off, the paper's loss. Above 0, PPO's clipped surrogate on each recorded move's ratio to the policy
+    that played it (`losses.reinforce_loss`): a move stops pulling once an iteration's update has moved its
+    probability by more than this fraction in its advantage's direction. For aria, reinforce and online
+    ARIA's fallback; online ARIA's fresh moves are sampled just before their step, so their ratio is 1."""
 
     # Online ARIA (advantage=aria_online)
     reward_model_hidden: int = 256
@@ -196,5 +201,9 @@ class ARIAConfig:
             raise ConfigError(f"number_weight must be >= 0 (0 turns it off), got {self.number_weight}")
         if self.kl_coef < 0:
             raise ConfigError(f"kl_coef must be >= 0 (0 turns it off), got {self.kl_coef}")
+        if not 0 <= self.clip_eps < 1:
+            raise ConfigError(f"clip_eps must be in [0, 1) (0 turns it off), got {self.clip_eps}")
+        if self.clip_eps and self.advantage == "filtered_bc":
+            raise ConfigError("clip_eps applies to aria, aria_online and reinforce, not filtered_bc (it imitates)")
         if self.learning_rate <= 0 or self.sft_coef < 0 or self.split_epsilon <= 0 or self.split_tau < 0:
             raise ConfigError("learning_rate and split_epsilon must be > 0; sft_coef and split_tau >= 0")

@@ -284,6 +284,7 @@ class ARIATrainer:
                     [t.action_token_ids for t in moves],
                     advantages[chosen],
                     config.sft_coef,
+                    behavior_logprobs=np.array([t.behavior_logprob for t in moves]),
                 )
         return updates.metrics()
 
@@ -294,15 +295,22 @@ class ARIATrainer:
         token_ids: list[list[int]],
         advantages: np.ndarray,
         sft_coef: float,
+        behavior_logprobs: np.ndarray | None = None,
     ) -> None:
         """One minibatch of `reinforce_loss` (with an SFT term of weight ``sft_coef``, and the KL anchor with
-        ``kl_coef``) on these moves."""
+        ``kl_coef``) on these moves; ``behavior_logprobs`` (the players' log-probs) clip it with ``clip_eps``,
+        None: the moves were sampled from the current policy (ratio 1)."""
         scores = self.policy(prompts, token_ids)
+        device = scores.logprobs.device
         output = reinforce_loss(
             scores.logprobs,
-            torch.tensor(advantages, dtype=torch.float32, device=scores.logprobs.device),
+            torch.tensor(advantages, dtype=torch.float32, device=device),
             scores.num_tokens.to(scores.logprobs.dtype),
             sft_coef=sft_coef,
+            behavior_logprobs=None
+            if behavior_logprobs is None
+            else torch.tensor(behavior_logprobs, dtype=scores.logprobs.dtype, device=device),
+            clip_eps=self.config.clip_eps if behavior_logprobs is not None else 0.0,
         )
         if self.reference is not None:
             learner: Any = self.run.unwrap(self.policy)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import torch
 
-from actionspace.core.losses import LossOutput
+from actionspace.core.losses import LossOutput, clipped_surrogate
 
 
 def sols_loss(
@@ -73,8 +73,7 @@ def ppo_loss(
     _check_shapes(logprobs, behavior_logprobs, values, returns)
     advantages = returns - values.detach()
     ratio = torch.exp(logprobs - behavior_logprobs)
-    clipped = ratio.clamp(1 - clip_eps, 1 + clip_eps)
-    policy_loss = -torch.minimum(ratio * advantages, clipped * advantages).mean()
+    policy_loss = -clipped_surrogate(ratio, advantages, clip_eps).mean()
     value_loss = (values - returns).pow(2).mean()
     clip_frac = ((ratio.detach() - 1).abs() > clip_eps).float().mean()
     return LossOutput(

@@ -44,6 +44,30 @@ def test_reinforce_loss_matches_hand_computation():
         reinforce_loss(logprobs, torch.zeros(2), torch.ones(3))
 
 
+def test_clipped_reinforce_loss_stops_a_move_whose_ratio_left_the_range_in_its_advantages_direction():
+    # log pi - log mu = [0, 0.5, -0.5, 0.1], so rho = [1, e^0.5, e^-0.5, e^0.1]; A = [1, 0.5, -0.25, -1], eps 0.2.
+    # move 0: rho = 1, min(1, 1) = 1, gradient A = 1 (REINFORCE's)
+    # move 1: A > 0 and rho = 1.65 > 1.2: min(0.824, 1.2 * 0.5) = 0.6, a constant: no gradient
+    # move 2: A < 0 and rho = 0.61 < 0.8: min(-0.152, 0.8 * -0.25) = -0.2, a constant: no gradient
+    # move 3: rho = 1.105 in range: rho A = -1.105, gradient rho A = -1.105
+    logprobs = torch.tensor([-1.0, -2.0, -4.0, -3.0], requires_grad=True)
+    behavior = torch.tensor([-1.0, -2.5, -3.5, -3.1])
+    advantages = torch.tensor([1.0, 0.5, -0.25, -1.0])
+    output = reinforce_loss(logprobs, advantages, torch.ones(4), sft_coef=0.0, behavior_logprobs=behavior, clip_eps=0.2)
+    rho3 = math.exp(0.1)
+    assert output.loss.item() == pytest.approx(-(1 + 0.6 - 0.2 - rho3) / 4)
+    assert output.diagnostics["clip_frac"].item() == pytest.approx(0.5)
+    output.loss.backward()
+    assert torch.allclose(logprobs.grad, torch.tensor([-1.0, 0.0, 0.0, rho3]) / 4)
+    # where every rho is 1 its gradient is plain REINFORCE's
+    on_policy = logprobs.detach().clone().requires_grad_(True)
+    clipped = reinforce_loss(on_policy, advantages, torch.ones(4), behavior_logprobs=on_policy.detach(), clip_eps=0.2)
+    clipped.loss.backward()
+    assert torch.allclose(on_policy.grad, -advantages / 4)
+    with pytest.raises(ValueError, match="behaviour log-probs"):
+        reinforce_loss(logprobs, advantages, torch.ones(4), clip_eps=0.2)
+
+
 def _samples(games: dict[str, list[float]], final: dict[str, float]) -> list[GameSample]:
     """Moves with the given returns; each game's last move carries its final reward."""
     samples = []
@@ -264,6 +288,25 @@ def test_a_kl_anchor_holds_a_frozen_copy_of_the_start_and_adds_its_weighted_pena
         assert r["train/loss"] == pytest.approx(expected, rel=1e-5, abs=1e-6)
 
 
+def test_self_play_records_the_log_probs_the_learner_computes_so_a_clipped_update_starts_at_ratio_one(tmp_path):
+    overrides = [
+        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=1", "clip_eps=0.2",
+        "advantage=reinforce", "games_per_iteration=6", "num_envs=6", "eval_games=2", "max_new_tokens=8",
+        "minibatch_size=64",
+    ]  # fmt: skip
+    _, config, _ = load_train_config("configs/aria_bargaining.yaml", overrides)
+    with Run(config.run, config_to_save=config) as run:
+        trainer = ARIATrainer.from_config(config, run)
+        samples, _ = trainer.self_play(1)
+        moves = [sample.transition for sample in samples]
+        with torch.no_grad():
+            scores = trainer.policy([t.prompt for t in moves], [t.action_token_ids for t in moves])
+        assert torch.allclose(scores.logprobs, torch.tensor([t.behavior_logprob for t in moves]), atol=1e-3)
+        advantages, _ = trainer.advantages(samples)
+        metrics = trainer.update(samples, advantages, 1)  # one minibatch: every move still at ratio 1
+    assert metrics["train/ratio_mean"] == pytest.approx(1.0, abs=1e-3) and metrics["train/clip_frac"] == 0.0
+
+
 def test_sampled_evaluation_repeats_exactly_and_leaves_the_training_stream_alone(tmp_path, monkeypatch):
     """Every policy of a run seed meets the same sampling draws, wherever training left the random stream."""
     played: list[list[str]] = []
@@ -367,6 +410,8 @@ def test_a_bad_recipe_fails_before_any_work(tmp_path, capsys):
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "invalid_move_penalty=-1"]) == 2
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "kl_coef=-0.1"]) == 2
     assert "kl_coef must be >= 0" in capsys.readouterr().err
+    assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", "clip_eps=1.5"]) == 2
+    assert "clip_eps must be in [0, 1)" in capsys.readouterr().err
     filtered_with_penalty = ["advantage=filtered_bc", "invalid_move_penalty=5"]
     assert main(["train", "configs/aria_bargaining.yaml", f"run.dir={tmp_path / 'x'}", *filtered_with_penalty]) == 2
     assert "filtered_bc ranks games by their reward" in capsys.readouterr().err
