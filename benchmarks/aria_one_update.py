@@ -14,7 +14,7 @@ Each arm is repeated with its advantages perturbed by Gaussian noise (``--noise`
 return; repeat 0 is unperturbed): an outcome that holds under every perturbation belongs to the advantage,
 not to a knife edge. The question behind it: some ARIA runs on bargaining collapse to invalid text within
 one iteration, and REINFORCE's runs from the same SFT policies do not. Writes
-benchmarks/results/aria_one_update.json.
+benchmarks/results/aria_one_update.json (``--result-name`` another name).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--noise", type=float, default=0.02, help="std of the noise added to the advantages")
     parser.add_argument("--next-games", type=int, default=64, help="games in the batch that scores each update")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an ARIA config override")
+    parser.add_argument("--result-name", default="aria_one_update", help="JSON name in benchmarks/results")
     args = parser.parse_args()
     missing = [s for s in args.seeds if not (args.sft_from / f"sft-bargaining-{s}" / "model").is_dir()]
     if missing:
@@ -52,7 +53,7 @@ def main() -> None:
     rows: list[dict] = []
     for seed in args.seeds:  # the result is written after each seed, so a stopped run keeps the seeds it finished
         rows += measure(seed, args)
-        write_result("aria_one_update", {"args": vars(args) | {"sft_from": str(args.sft_from)}, "rows": rows})
+        write_result(args.result_name, {"args": vars(args) | {"sft_from": str(args.sft_from)}, "rows": rows})
     print("\n| seed | learning rate | advantage | next batch: invalid moves (per repeat) | win rate | mean reward |")
     print("|---|---|---|---|---|---|")
     for row in rows:
