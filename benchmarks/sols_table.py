@@ -94,7 +94,10 @@ def main() -> None:
         return training_success(args.training_success, args.last_iterations)
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
-        return report(saved["summary"], saved["args"])
+        report(saved["summary"], saved["args"])
+        if "by_template" in saved["summary"]:  # a re-evaluation's: its per-task table too
+            print_by_template(saved["summary"]["by_template"])
+        return None
     if args.reevaluate:
         return reevaluate(args)
     if args.quick:
@@ -375,7 +378,39 @@ def print_by_template(by_template: dict[str, dict[str, float]]) -> None:
             mean, half = mean_interval([per_name[better][s][template] - per_name[worse][s][template] for s in seeds])
             cells.append(f"{mean:+.2f} ± {half:.2f}{' *' if mean - half > 0 else ''}")
         print(f"| {template} | " + " | ".join(cells) + " |")
-    print("\n(* beyond the interval on that task)")
+    if "sft" in per_name:
+        for group_name, group in task_groups(per_name["sft"]).items():
+            cells = [""] * len(names)
+            for better, worse in pairs:
+                seeds = sorted(per_name[better].keys() & per_name[worse].keys())
+                mean, half = mean_interval([group_difference(per_name, better, worse, seed, group) for seed in seeds])
+                cells.append(f"{mean:+.3f} ± {half:.3f}{' *' if mean - half > 0 else ''}")
+            print(f"| {group_name}: {', '.join(group)} | " + " | ".join(cells) + " |")
+    print("\n(* beyond the interval on that task or group; a group's difference is its tasks' mean, seed by seed)")
+
+
+RARELY_SOLVED = 0.1
+"""A task is rarely solved when the SFT policies' mean success on it is above 0 and below this: STR's domain (a
+success to replay exists, and fresh episodes seldom bring another). The group is defined by the starting
+policies alone, so it does not select on any method's result."""
+
+
+def task_groups(sft: dict[int, dict[str, float]]) -> dict[str, list[str]]:
+    """The tasks rarely solved by the SFT policies (see `RARELY_SOLVED`) and the others they solve at all;
+    ``sft``: seed -> template -> success. A task the SFT policies never solve is in neither."""
+    templates = sorted(next(iter(sft.values())))
+    mean = {t: sum(scores[t] for scores in sft.values()) / len(sft) for t in templates}
+    return {
+        f"rarely solved by SFT (0 < mean < {RARELY_SOLVED:g})": [t for t in templates if 0 < mean[t] < RARELY_SOLVED],
+        "the others SFT solves": [t for t in templates if mean[t] >= RARELY_SOLVED],
+    }
+
+
+def group_difference(
+    per_name: dict[str, dict[int, dict[str, float]]], better: str, worse: str, seed: int, group: list[str]
+) -> float:
+    """One seed's paired difference on a group of tasks: the mean over the group of per-task differences."""
+    return sum(per_name[better][seed][t] - per_name[worse][seed][t] for t in group) / max(len(group), 1)
 
 
 def plot(summary: dict, mode: str) -> Path:
