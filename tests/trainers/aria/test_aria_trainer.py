@@ -264,13 +264,16 @@ def test_train_recipe_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     ].keys()
 
 
+def _tiny_reinforce_config(tmp_path, **settings) -> ARIAConfig:
+    """The bargaining recipe with raw returns, cut to a few games of a few tokens, plus ``settings``."""
+    small = {"advantage": "reinforce", "games_per_iteration": 6, "num_envs": 6, "eval_games": 2, "max_new_tokens": 8}
+    run = {"run.dir": tmp_path, "run.progress": "false", "run.use_tensorboard": "false"}
+    overrides = [f"{key}={value}" for key, value in (run | small | settings).items()]
+    return load_train_config("configs/aria_bargaining.yaml", overrides)[1]
+
+
 def test_a_kl_anchor_holds_a_frozen_copy_of_the_start_and_adds_its_weighted_penalty_to_the_loss(tmp_path):
-    overrides = [
-        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=2", "kl_coef=0.5",
-        "advantage=reinforce", "games_per_iteration=6", "num_envs=6", "eval_games=2", "max_new_tokens=8",
-        "minibatch_size=4",
-    ]  # fmt: skip
-    _, config, _ = load_train_config("configs/aria_bargaining.yaml", overrides)
+    config = _tiny_reinforce_config(tmp_path, iterations=2, kl_coef=0.5, minibatch_size=4)
     with Run(config.run, config_to_save=config) as run:
         trainer = ARIATrainer.from_config(config, run)
         start = {name: p.detach().clone() for name, p in trainer.policy.model.named_parameters()}
@@ -289,12 +292,7 @@ def test_a_kl_anchor_holds_a_frozen_copy_of_the_start_and_adds_its_weighted_pena
 
 
 def test_self_play_records_the_log_probs_the_learner_computes_so_a_clipped_update_starts_at_ratio_one(tmp_path):
-    overrides = [
-        f"run.dir={tmp_path}", "run.progress=false", "run.use_tensorboard=false", "iterations=1", "clip_eps=0.2",
-        "advantage=reinforce", "games_per_iteration=6", "num_envs=6", "eval_games=2", "max_new_tokens=8",
-        "minibatch_size=64",
-    ]  # fmt: skip
-    _, config, _ = load_train_config("configs/aria_bargaining.yaml", overrides)
+    config = _tiny_reinforce_config(tmp_path, iterations=1, clip_eps=0.2, minibatch_size=64)
     with Run(config.run, config_to_save=config) as run:
         trainer = ARIATrainer.from_config(config, run)
         samples, _ = trainer.self_play(1)
