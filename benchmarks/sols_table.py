@@ -392,7 +392,8 @@ def print_by_template(by_template: dict[str, dict[str, float]]) -> None:
 RARELY_SOLVED = 0.1
 """A task is rarely solved when the SFT policies' mean success on it is above 0 and below this: STR's domain (a
 success to replay exists, and fresh episodes seldom bring another). The group is defined by the starting
-policies alone, so it does not select on any method's result."""
+policies alone, so it does not select on any method's result; it was drawn after the per-task table had shown
+where STR's gain sat (docs/sols.md says how far to trust it)."""
 
 
 def task_groups(sft: dict[int, dict[str, float]]) -> dict[str, list[str]]:
