@@ -371,21 +371,20 @@ def print_by_template(by_template: dict[str, dict[str, float]]) -> None:
     header = [f"{labels[n]} ({len(per_name[n])})" for n in names] + [f"{labels[a]} - {labels[b]}" for a, b in pairs]
     print("| task | " + " | ".join(header) + " |")
     print("|---" * (len(header) + 1) + "|")
-    for template in templates:
-        cells = [f"{mean_interval([s[template] for s in per_name[n].values()])[0]:.2f}" for n in names]
+    # A task's row is a group of one; a group's difference is its tasks' mean, seed by seed.
+    groups = task_groups(per_name["sft"]) if "sft" in per_name else {}
+    rows = [(template, [template], 2) for template in templates]
+    rows += [(f"{name}: {', '.join(group)}", group, 3) for name, group in groups.items()]
+    for row_name, group, digits in rows:
+        cells = [
+            f"{mean_interval([s[group[0]] for s in per_name[n].values()])[0]:.2f}" if len(group) == 1 else ""
+            for n in names
+        ]
         for better, worse in pairs:
             seeds = sorted(per_name[better].keys() & per_name[worse].keys())
-            mean, half = mean_interval([per_name[better][s][template] - per_name[worse][s][template] for s in seeds])
-            cells.append(f"{mean:+.2f} ± {half:.2f}{' *' if mean - half > 0 else ''}")
-        print(f"| {template} | " + " | ".join(cells) + " |")
-    if "sft" in per_name:
-        for group_name, group in task_groups(per_name["sft"]).items():
-            cells = [""] * len(names)
-            for better, worse in pairs:
-                seeds = sorted(per_name[better].keys() & per_name[worse].keys())
-                mean, half = mean_interval([group_difference(per_name, better, worse, seed, group) for seed in seeds])
-                cells.append(f"{mean:+.3f} ± {half:.3f}{' *' if mean - half > 0 else ''}")
-            print(f"| {group_name}: {', '.join(group)} | " + " | ".join(cells) + " |")
+            mean, half = mean_interval([group_difference(per_name, better, worse, seed, group) for seed in seeds])
+            cells.append(f"{mean:+.{digits}f} ± {half:.{digits}f}{' *' if mean - half > 0 else ''}")
+        print(f"| {row_name} | " + " | ".join(cells) + " |")
     print("\n(* beyond the interval on that task or group; a group's difference is its tasks' mean, seed by seed)")
 
 

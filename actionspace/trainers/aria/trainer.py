@@ -283,8 +283,8 @@ class ARIATrainer:
                     [t.prompt for t in moves],
                     [t.action_token_ids for t in moves],
                     advantages[chosen],
+                    np.array([t.behavior_logprob for t in moves]),
                     config.sft_coef,
-                    behavior_logprobs=np.array([t.behavior_logprob for t in moves]),
                 )
         return updates.metrics()
 
@@ -294,12 +294,12 @@ class ARIATrainer:
         prompts: list[str],
         token_ids: list[list[int]],
         advantages: np.ndarray,
+        behavior_logprobs: np.ndarray,
         sft_coef: float,
-        behavior_logprobs: np.ndarray | None = None,
     ) -> None:
-        """One minibatch of `reinforce_loss` (with an SFT term of weight ``sft_coef``, and the KL anchor with
-        ``kl_coef``) on these moves; ``behavior_logprobs`` (the players' log-probs) clip it with ``clip_eps``,
-        None: the moves were sampled from the current policy (ratio 1)."""
+        """One minibatch of `reinforce_loss` (with an SFT term of weight ``sft_coef``, the KL anchor with
+        ``kl_coef``, and clipped with ``clip_eps`` on the ratio to the players' ``behavior_logprobs``) on these
+        moves."""
         scores = self.policy(prompts, token_ids)
         device = scores.logprobs.device
         output = reinforce_loss(
@@ -307,10 +307,8 @@ class ARIATrainer:
             torch.tensor(advantages, dtype=torch.float32, device=device),
             scores.num_tokens.to(scores.logprobs.dtype),
             sft_coef=sft_coef,
-            behavior_logprobs=None
-            if behavior_logprobs is None
-            else torch.tensor(behavior_logprobs, dtype=scores.logprobs.dtype, device=device),
-            clip_eps=self.config.clip_eps if behavior_logprobs is not None else 0.0,
+            behavior_logprobs=torch.tensor(behavior_logprobs, dtype=scores.logprobs.dtype, device=device),
+            clip_eps=self.config.clip_eps,
         )
         if self.reference is not None:
             learner: Any = self.run.unwrap(self.policy)
@@ -401,7 +399,10 @@ class ARIATrainer:
                 advantages = (rewards - rewards.mean(axis=1, keepdims=True)).reshape(-1)
                 # No SFT term: imitating the policy's own fresh samples adds no information, and its per-token
                 # normalisation favours short moves; online it shrank a negotiator's moves to "." in one iteration.
-                self._reinforce_step(updates, prompts, [g.token_ids for g in generations], advantages, sft_coef=0.0)
+                # Sampled from the current weights just now, so their ratio starts at 1 (up to numerics).
+                behavior = np.array([g.logprob for g in generations])
+                token_ids = [g.token_ids for g in generations]
+                self._reinforce_step(updates, prompts, token_ids, advantages, behavior, sft_coef=0.0)
                 scored.extend(model_scores.reshape(-1).tolist())
                 distinct.extend(len(set(moves[i : i + group])) / group for i in range(0, len(moves), group))
         return updates.metrics() | {
