@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from actionspace.serving.engine import Engine, EngineConfig
 from actionspace.serving.hf import HFEngine
+
+if TYPE_CHECKING:
+    from actionspace.core.run import Run
 
 
 def build_engine(
@@ -31,6 +34,13 @@ def build_engine(
         gpu_memory_utilization=config.gpu_memory_utilization,
         seed=seed,
     )
+
+
+def build_run_engine(config: EngineConfig, run: Run, policy: torch.nn.Module) -> Engine:
+    """The engine for a trainer's ``policy`` (an `LLMPolicy`, possibly wrapped by ``run``), its vLLM copy in the
+    run's ``engine/`` directory. Build it after ``run.restore()``, so that it starts from the restored weights."""
+    learner: Any = run.unwrap(policy)
+    return build_engine(config, learner.model, learner.tokenizer, run.output_dir / "engine", seed=run.process_seed)
 
 
 def sync_engine(engine: Engine, model: torch.nn.Module, config: EngineConfig) -> dict[str, float]:

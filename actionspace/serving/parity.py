@@ -7,7 +7,12 @@ weight sync breaks that silently; these metrics make it visible during training.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+
+from actionspace.serving.engine import EngineConfig
 
 
 def logprob_parity(engine_logprobs: Sequence[float], learner_logprobs: Sequence[float]) -> dict[str, float]:
@@ -21,6 +26,24 @@ def logprob_parity(engine_logprobs: Sequence[float], learner_logprobs: Sequence[
         "parity/max_abs_diff": max(differences),
         "parity/mean_abs_diff": sum(differences) / len(differences),
     }
+
+
+@torch.no_grad()
+def engine_parity(
+    learner: Any, transitions: Sequence[Any], config: EngineConfig, warn: Callable[[str], None]
+) -> dict[str, float]:
+    """`logprob_parity` of the first ``config.parity_samples`` transitions (`Transition`s the engine sampled)
+    against ``learner``'s (an `LLMPolicy`'s) scores of the same actions; ``warn`` gets `parity_warning`'s line
+    when there is one. Call it before the update that follows their sampling, while both have the same weights."""
+    chosen = list(transitions[: config.parity_samples])
+    if not chosen:
+        return {}
+    scores = learner.score([t.prompt for t in chosen], [t.action_token_ids for t in chosen])
+    metrics = logprob_parity([t.behavior_logprob for t in chosen], scores.logprobs.tolist())
+    warning = parity_warning(metrics, config.parity_warn_threshold)
+    if warning:
+        warn(warning)
+    return metrics
 
 
 def parity_warning(metrics: dict[str, float], threshold: float) -> str | None:

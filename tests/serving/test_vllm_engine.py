@@ -123,3 +123,33 @@ def test_sols_rolls_out_through_vllm_and_syncs_after_every_update(tmp_path):
         assert record["sync/full_seconds"] > 0
         # Rollouts of iteration 2 came from the synced engine: its log-probs still match the learner's.
         assert record["parity/max_abs_diff"] < 1e-3, record
+
+
+def test_aria_self_plays_through_vllm_with_the_papers_lora_and_syncs_the_adapter_after_every_update(tmp_path):
+    """The real-model recipe's path (docs/aria.md) on the tiny model: LoRA r8 alpha 16 on q, k, v, self-play and
+    evaluation through vLLM, the adapter alone sent after each update."""
+    import json
+
+    from actionspace.core.run import Run
+    from actionspace.trainers.aria.trainer import ARIATrainer
+    from tests.trainers.aria.test_aria_trainer import _tiny_reinforce_config
+
+    lora = {"model.use_lora": "true", "model.lora_r": 8, "model.lora_alpha": 16}
+    vllm = {"engine.kind": "vllm", "engine.max_model_len": 1024}
+    config = _tiny_reinforce_config(
+        tmp_path, **lora, **vllm, **{"model.lora_target_modules": "[q_proj,k_proj,v_proj]"}, iterations=2
+    )
+    with Run(config.run, config_to_save=config) as run:
+        trainer = ARIATrainer.from_config(config, run)
+        trainer.train()
+        assert isinstance(trainer.engine, VLLMEngine) and trainer.engine.lora_enabled
+        adapter = run.unwrap(trainer.policy).model.peft_config["default"]
+        assert set(adapter.target_modules) == {"q_proj", "k_proj", "v_proj"} and adapter.lora_alpha == 16
+        assert trainer.engine.weights_version == 3  # the start, then one adapter per update
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    steps = [r for r in records if "train/loss" in r]
+    assert len(steps) == 2
+    for record in steps:
+        assert record["sync/adapter_seconds"] > 0
+        # Iteration 2's moves came from the synced engine: its log-probs still match the learner's.
+        assert record["parity/max_abs_diff"] < 1e-3, record

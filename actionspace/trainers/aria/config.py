@@ -10,6 +10,7 @@ from actionspace.core.config import ConfigError
 from actionspace.core.models import ModelConfig
 from actionspace.core.run import RunConfig
 from actionspace.envs.config import NamedEnvConfig
+from actionspace.serving.engine import EngineConfig
 from actionspace.trainers.aria.intention import Linkage
 
 
@@ -21,6 +22,9 @@ class ARIAConfig:
     """The policy: typically SFT'd on the scripted player's games (data.name=language_game_demos)."""
     game: NamedEnvConfig = field(default_factory=lambda: NamedEnvConfig(name="bargaining"))
     """The language game: twenty_questions, guess_my_city, bargaining or negotiation, with its options."""
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    """What plays the self-play, fresh (online) and held-out games: HF generate on the learner, or vLLM kept in
+    sync with it after every update (`engine.kind: vllm`, the real-model recipe's choice on a GPU)."""
 
     # Algorithm (arXiv 2506.00539)
     advantage: Literal["aria", "aria_online", "reinforce", "filtered_bc"] = "aria"

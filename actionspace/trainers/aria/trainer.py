@@ -39,8 +39,9 @@ from actionspace.core.registry import TRAINERS
 from actionspace.core.run import Run
 from actionspace.core.seeding import seeded_draws
 from actionspace.envs.language.base import LanguageGame
-from actionspace.serving.engine import SamplingParams
-from actionspace.serving.hf import HFEngine
+from actionspace.serving.engine import Engine, SamplingParams
+from actionspace.serving.factory import build_run_engine, sync_engine
+from actionspace.serving.parity import engine_parity
 from actionspace.trainers.aria.config import ARIAConfig
 from actionspace.trainers.aria.game_check import MoveOutcome, checked_scores, play_moves, read_moves, replay
 from actionspace.trainers.aria.intention import (
@@ -125,6 +126,7 @@ class ARIATrainer:
         self._embedder: Any = None
         self.reward_model: IntentionRewardModel | None = None
         self.reward_optimizer: torch.optim.Optimizer | None = None
+        self._engine: Engine | None = None
 
     @classmethod
     def from_config(cls, config: ARIAConfig, run: Run) -> ARIATrainer:
@@ -147,6 +149,8 @@ class ARIATrainer:
             run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
         for iteration in run.steps(config.iterations):
             samples, rollout_metrics = self.self_play(iteration)
+            moves = [sample.transition for sample in samples]  # the engine's log-probs, checked before the update:
+            rollout_metrics |= engine_parity(run.unwrap(self.policy), moves, config.engine, run.print)
             if config.advantage == "aria_online":
                 metrics = self._online_iteration(samples, iteration)
             else:
@@ -158,12 +162,22 @@ class ARIATrainer:
         self.save_pretrained()
         return {"before": self.history.before, "after": after}
 
+    @property
+    def engine(self) -> Engine:
+        """Built on first use, i.e. after a restore, so that a vLLM engine starts from the restored weights."""
+        if self._engine is None:
+            self._engine = build_run_engine(self.config.engine, self.run, self.policy)
+        return self._engine
+
+    def _sync_engine(self) -> dict[str, float]:
+        """The learner's weights into the engine after an update (nothing to do for HF, which shares them)."""
+        learner: Any = self.run.unwrap(self.policy)
+        return sync_engine(self.engine, learner.model, self.config.engine)
+
     def _text_policy(self, temperature: float) -> TextPolicy:
         learner: Any = self.run.unwrap(self.policy)
         sampling = SamplingParams(max_new_tokens=self.config.max_new_tokens, temperature=temperature)
-        return TextPolicy(
-            HFEngine(learner.model, learner.tokenizer), learner.tokenizer, sampling=sampling, render=render_prompt
-        )
+        return TextPolicy(self.engine, learner.tokenizer, sampling=sampling, render=render_prompt)
 
     def self_play(self, iteration: int) -> tuple[list[GameSample], dict[str, float]]:
         """One iteration's self-play batch (its game seeds fixed by the run's seed and ``iteration``): every
@@ -265,8 +279,8 @@ class ARIATrainer:
 
     def update(self, samples: list[GameSample], advantages: np.ndarray, iteration: int) -> dict[str, float]:
         """One iteration's REINFORCE update on the recorded moves with these advantages (a NaN leaves its move
-        out), in minibatches whose order is fixed by the run's seed and ``iteration``; returns its metrics.
-        `train` runs `self_play`, `advantages` and this in turn."""
+        out), in minibatches whose order is fixed by the run's seed and ``iteration``, then the engine synced;
+        returns its metrics. `train` runs `self_play`, `advantages` and this in turn."""
         config, run = self.config, self.run
         order = [i for i in range(len(samples)) if not np.isnan(advantages[i])]
         updates = IterationUpdates(
@@ -286,7 +300,7 @@ class ARIATrainer:
                     np.array([t.behavior_logprob for t in moves]),
                     config.sft_coef,
                 )
-        return updates.metrics()
+        return updates.metrics() | self._sync_engine()
 
     def _reinforce_step(
         self,
@@ -370,8 +384,6 @@ class ARIATrainer:
         games = [self._replayed(context) if check is not None else None for context in contexts]
         group = config.online_samples
         per_minibatch = max(1, config.minibatch_size // group)
-        learner: Any = run.unwrap(self.policy)
-        engine = HFEngine(learner.model, learner.tokenizer)
         sampling = SamplingParams(max_new_tokens=config.max_new_tokens, temperature=config.temperature)
         updates = IterationUpdates(
             run, self.policy, self.optimizer, max_grad_norm=config.max_grad_norm, iteration=iteration
@@ -380,12 +392,13 @@ class ARIATrainer:
         scored: list[float] = []
         distinct: list[float] = []
         outcomes: list[MoveOutcome] = []
+        sync: dict[str, float] = {}
         self.policy.train()
         for _ in range(config.epochs):
             for start in range(0, len(contexts), per_minibatch):
                 chunk, chunk_games = contexts[start : start + per_minibatch], games[start : start + per_minibatch]
                 prompts = [context.prompt for context in chunk for _ in range(group)]
-                generations = engine.generate(prompts, sampling)
+                generations = self.engine.generate(prompts, sampling)
                 moves = [g.text for g in generations]
                 model_scores = self.reward_model.score(
                     embed([context.history for context in chunk for _ in range(group)]), embed(moves)
@@ -403,9 +416,10 @@ class ARIATrainer:
                 behavior = np.array([g.logprob for g in generations])
                 token_ids = [g.token_ids for g in generations]
                 self._reinforce_step(updates, prompts, token_ids, advantages, behavior, sft_coef=0.0)
+                sync = self._sync_engine()  # the next minibatch's moves come from the weights just updated
                 scored.extend(model_scores.reshape(-1).tolist())
                 distinct.extend(len(set(moves[i : i + group])) / group for i in range(0, len(moves), group))
-        return updates.metrics() | {
+        online = {
             "online/reward_model_score": float(np.mean(scored)) if scored else float("nan"),
             "online/distinct_frac": float(np.mean(distinct)) if distinct else float("nan"),
             "online/rejected_frac": float(np.mean([o.rejected for o in outcomes])) if outcomes else float("nan"),
@@ -414,6 +428,7 @@ class ARIATrainer:
             # Game steps beyond the self-play games' (the "play" check's), for comparisons at equal steps.
             "online/extra_game_steps": float(len(outcomes)) if config.online_move_check == "play" else 0.0,
         }
+        return updates.metrics() | sync | online
 
     def _replayable_histories(self, samples: list[GameSample]) -> list[_History]:
         """Each distinct self-play prompt once, with what rebuilds its game: the seed and the agent's earlier

@@ -29,8 +29,8 @@ from actionspace.envs.episodes import run_episodes
 from actionspace.eval.gui import summarise
 from actionspace.eval.plots import plot_curves, read_curve
 from actionspace.serving.engine import Engine, SamplingParams
-from actionspace.serving.factory import build_engine, sync_engine
-from actionspace.serving.parity import logprob_parity, parity_warning
+from actionspace.serving.factory import build_run_engine, sync_engine
+from actionspace.serving.parity import engine_parity
 from actionspace.trainers.rollout import collect_transitions
 from actionspace.trainers.sols.config import SoLSConfig
 from actionspace.trainers.sols.losses import LOSSES, sols_loss
@@ -99,14 +99,15 @@ class SoLSTrainer:
             run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
         for iteration in run.steps(config.iterations):
             episodes, rollout_metrics = self._collect(iteration)
-            batch = [t for episode in episodes for t in episode]
+            on_policy = [t for episode in episodes for t in episode]
+            batch = list(on_policy)
             if config.use_str:
                 # Replay is sampled before this iteration's successes enter it: it carries past experience.
                 rng = random.Random(f"str/{run.config.seed}/{iteration}")
                 batch += self.replay.sample(config.str_samples, rng, per_task=config.str_sampling == "task")
                 for episode in episodes:
                     self.replay.add_episode(episode)
-            parity = self._parity([t for episode in episodes for t in episode])
+            parity = engine_parity(run.unwrap(self.policy), on_policy, config.engine, run.print)
             if self._reference is not None:
                 self._add_reference_logprobs(batch, self._reference)
             metrics = self._update(batch, iteration)
@@ -125,32 +126,13 @@ class SoLSTrainer:
     def engine(self) -> Engine:
         """Built on first use, i.e. after a restore, so that a vLLM engine starts from the restored weights."""
         if self._engine is None:
-            learner: Any = self.run.unwrap(self.policy)
-            directory = self.run.output_dir / "engine"
-            self._engine = build_engine(
-                self.config.engine, learner.model, learner.tokenizer, directory, seed=self.run.process_seed
-            )
+            self._engine = build_run_engine(self.config.engine, self.run, self.policy)
         return self._engine
 
     def _text_policy(self, temperature: float) -> TextPolicy:
         learner: Any = self.run.unwrap(self.policy)
         sampling = SamplingParams(max_new_tokens=self.config.max_new_tokens, temperature=temperature)
         return TextPolicy(self.engine, learner.tokenizer, sampling=sampling)
-
-    @torch.no_grad()
-    def _parity(self, transitions: list[Transition]) -> dict[str, float]:
-        """The engine's behaviour log-probs against the learner's, on this iteration's on-policy samples,
-        before the update (so both saw the same weights)."""
-        chosen = transitions[: self.config.engine.parity_samples]
-        if not chosen:
-            return {}
-        learner: Any = self.run.unwrap(self.policy)
-        scores = learner.score([t.prompt for t in chosen], [t.action_token_ids for t in chosen])
-        metrics = logprob_parity([t.behavior_logprob for t in chosen], scores.logprobs.tolist())
-        warning = parity_warning(metrics, self.config.engine.parity_warn_threshold)
-        if warning:
-            self.run.print(warning)
-        return metrics
 
     @torch.no_grad()
     def _add_reference_logprobs(self, batch: list[Transition], reference: ReferencePolicy) -> None:
