@@ -3,6 +3,8 @@ and adapter-only) makes the engine's greedy outputs equal the updated learner's,
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
@@ -104,9 +106,18 @@ def test_adapter_only_sync_loads_a_new_lora_version(tmp_path):
     assert engine.lora_request is None and greedy_ids(engine, prompts) == learner
 
 
-def test_sols_rolls_out_through_vllm_and_syncs_after_every_update(tmp_path):
-    import json
+def assert_synced_after_every_update(metrics_file, sync_key, *, updates):
+    """Each update's record shows a sync, and the next iteration's rollouts (sampled by the synced engine) have
+    log-probs that still match the learner's."""
+    records = [json.loads(line) for line in metrics_file.read_text().splitlines()]
+    steps = [r for r in records if "train/loss" in r]
+    assert len(steps) == updates
+    for record in steps:
+        assert record[sync_key] > 0
+        assert record["parity/max_abs_diff"] < 1e-3, record
 
+
+def test_sols_rolls_out_through_vllm_and_syncs_after_every_update(tmp_path):
     from actionspace.core.run import Run
     from actionspace.trainers.sols.trainer import SoLSTrainer
     from tests.trainers.sols.test_sols_trainer import tiny_config
@@ -116,20 +127,12 @@ def test_sols_rolls_out_through_vllm_and_syncs_after_every_update(tmp_path):
         trainer = SoLSTrainer.from_config(config, run)
         trainer.train()
         assert isinstance(trainer.engine, VLLMEngine)
-    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
-    steps = [r for r in records if "train/loss" in r]
-    assert len(steps) == 2
-    for record in steps:
-        assert record["sync/full_seconds"] > 0
-        # Rollouts of iteration 2 came from the synced engine: its log-probs still match the learner's.
-        assert record["parity/max_abs_diff"] < 1e-3, record
+    assert_synced_after_every_update(tmp_path / "metrics.jsonl", "sync/full_seconds", updates=2)
 
 
 def test_aria_self_plays_through_vllm_with_the_papers_lora_and_syncs_the_adapter_after_every_update(tmp_path):
     """The real-model recipe's path (docs/aria.md) on the tiny model: LoRA r8 alpha 16 on q, k, v, self-play and
     evaluation through vLLM, the adapter alone sent after each update."""
-    import json
-
     from actionspace.core.run import Run
     from actionspace.trainers.aria.trainer import ARIATrainer
     from tests.trainers.aria.test_aria_trainer import _tiny_reinforce_config
@@ -146,10 +149,4 @@ def test_aria_self_plays_through_vllm_with_the_papers_lora_and_syncs_the_adapter
         adapter = run.unwrap(trainer.policy).model.peft_config["default"]
         assert set(adapter.target_modules) == {"q_proj", "k_proj", "v_proj"} and adapter.lora_alpha == 16
         assert trainer.engine.weights_version == 3  # the start, then one adapter per update
-    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
-    steps = [r for r in records if "train/loss" in r]
-    assert len(steps) == 2
-    for record in steps:
-        assert record["sync/adapter_seconds"] > 0
-        # Iteration 2's moves came from the synced engine: its log-probs still match the learner's.
-        assert record["parity/max_abs_diff"] < 1e-3, record
+    assert_synced_after_every_update(tmp_path / "metrics.jsonl", "sync/adapter_seconds", updates=2)
