@@ -260,6 +260,17 @@ class Run:
             return bool(finite.item())
         return bool(self.accelerator.reduce(finite, reduction="sum").item() == self.num_processes)
 
+    def minibatch_starts(self, num_items: int, minibatch_size: int) -> range:
+        """Where each minibatch of ``num_items`` starts, as many minibatches as the process with the fewest has.
+        Rollouts leave each process its own number of samples; one more backward on one process than on
+        another would leave DDP's gradient all-reduce waiting for a partner that never comes. The samples past
+        the agreed count (the tail of a shuffled order) are left out of that epoch."""
+        count = math.ceil(num_items / minibatch_size)
+        if self.num_processes > 1:
+            counts = self.accelerator.gather(torch.tensor([count], device=self.accelerator.device))
+            count = int(counts.min().item())
+        return range(0, min(num_items, count * minibatch_size), minibatch_size)
+
     def should_log(self) -> bool:
         """True on the steps where trainers log training metrics (every ``log_every`` updates, and the first)."""
         return self.step % self.config.log_every == 0 or self.step == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -40,6 +41,19 @@ def test_two_ranks_hold_identical_parameters_after_training(tmp_path):
         assert changed == total, "training left some parameters unchanged"
     rank0, rank1 = load_file(str(tmp_path / "rank0.safetensors")), load_file(str(tmp_path / "rank1.safetensors"))
     assert rank0.keys() == rank1.keys() and all(torch.equal(rank0[k], rank1[k]) for k in rank0)
+
+
+def test_ranks_with_unequal_rollouts_take_the_same_minibatches_and_stay_identical(tmp_path):
+    """ARIA's self-play leaves each rank its own number of moves (rank 1 keeps 3 fewer, in minibatches of 2):
+    the ranks agree on the fewer minibatches, or DDP's all-reduce would wait for a step that never comes."""
+    result = accelerate_launch("ddp.yaml", "tests/core/ddp_aria_worker.py", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    reports = [(tmp_path / f"rank{rank}.txt").read_text().split() for rank in (0, 1)]
+    moves = [int(kept) for _, kept, _ in reports]
+    assert moves[0] - moves[1] == 3 and moves[1] > 0
+    assert [float(updates) for _, _, updates in reports] == [math.ceil(moves[1] / 2)] * 2
+    rank0, rank1 = load_file(str(tmp_path / "rank0.safetensors")), load_file(str(tmp_path / "rank1.safetensors"))
+    assert all(torch.equal(rank0[k], rank1[k]) for k in rank0)
 
 
 @pytest.mark.parametrize("config", ["single_cpu.yaml", "ddp.yaml"])

@@ -155,3 +155,9 @@ def test_failed_checkpoint_write_names_the_last_good_one_and_resume_recovers(run
     _, params, count, _ = train(replace(config, resume=True), 4)
     assert count == reference_count == 4
     assert all(torch.equal(a, b) for a, b in zip(params, reference_params, strict=True))
+
+
+def test_minibatch_starts_cover_every_item_in_one_process(run_config):
+    with Run(run_config) as run:
+        assert list(run.minibatch_starts(5, 2)) == [0, 2, 4]  # the last minibatch holds the one left over
+        assert list(run.minibatch_starts(4, 2)) == [0, 2] and list(run.minibatch_starts(0, 2)) == []

@@ -289,7 +289,7 @@ class ARIATrainer:
         self.policy.train()
         for epoch in range(config.epochs):
             random.Random(f"minibatches/{run.config.seed}/{iteration}/{epoch}").shuffle(order)
-            for start in range(0, len(order), config.minibatch_size):
+            for start in run.minibatch_starts(len(order), config.minibatch_size):
                 chosen = order[start : start + config.minibatch_size]
                 moves = [samples[i].transition for i in chosen]
                 self._reinforce_step(
@@ -395,7 +395,7 @@ class ARIATrainer:
         sync: dict[str, float] = {}
         self.policy.train()
         for _ in range(config.epochs):
-            for start in range(0, len(contexts), per_minibatch):
+            for start in run.minibatch_starts(len(contexts), per_minibatch):
                 chunk, chunk_games = contexts[start : start + per_minibatch], games[start : start + per_minibatch]
                 prompts = [context.prompt for context in chunk for _ in range(group)]
                 generations = self.engine.generate(prompts, sampling)

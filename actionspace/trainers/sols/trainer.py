@@ -172,7 +172,7 @@ class SoLSTrainer:
         self.policy.train()
         for _ in range(config.epochs):
             random.Random(f"minibatches/{run.config.seed}/{iteration}/{updates.updates}").shuffle(order)
-            for start in range(0, len(order), config.minibatch_size):
+            for start in run.minibatch_starts(len(order), config.minibatch_size):
                 chosen = [batch[i] for i in order[start : start + config.minibatch_size]]
                 scores = self.policy([t.prompt for t in chosen], [t.action_token_ids for t in chosen])
                 device = scores.logprobs.device
