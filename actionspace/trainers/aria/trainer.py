@@ -149,7 +149,8 @@ class ARIATrainer:
             run.log({f"eval/{k}": v for k, v in self.history.before.items()}, step=0)
         for iteration in run.steps(config.iterations):
             samples, rollout_metrics = self.self_play(iteration)
-            moves = [sample.transition for sample in samples]  # the engine's log-probs, checked before the update:
+            # The engine's log-probs against the learner's, before the update changes the learner.
+            moves = [sample.transition for sample in samples]
             rollout_metrics |= engine_parity(run.unwrap(self.policy), moves, config.engine, run.print)
             if config.advantage == "aria_online":
                 metrics = self._online_iteration(samples, iteration)
