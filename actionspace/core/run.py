@@ -260,6 +260,17 @@ class Run:
             return bool(finite.item())
         return bool(self.accelerator.reduce(finite, reduction="sum").item() == self.num_processes)
 
+    def gather_batch(self, items: list[Any]) -> tuple[list[Any], slice]:
+        """Every process's ``items`` in rank order (the same list on every process, for statistics of the whole
+        batch), and where this process's own lie in it."""
+        if self.num_processes == 1:
+            return items, slice(0, len(items))
+        from accelerate.utils import gather_object
+
+        counts = gather_object([len(items)])
+        start = sum(counts[: self.process_index])
+        return gather_object(items), slice(start, start + len(items))
+
     def minibatch_starts(self, num_items: int, minibatch_size: int) -> range:
         """Where each minibatch of ``num_items`` starts, as many minibatches as the process with the fewest has.
         Rollouts leave each process its own number of samples; one more backward on one process than on

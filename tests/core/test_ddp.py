@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from safetensors.torch import load_file
@@ -43,15 +44,21 @@ def test_two_ranks_hold_identical_parameters_after_training(tmp_path):
     assert rank0.keys() == rank1.keys() and all(torch.equal(rank0[k], rank1[k]) for k in rank0)
 
 
-def test_ranks_with_unequal_rollouts_take_the_same_minibatches_and_stay_identical(tmp_path):
-    """ARIA's self-play leaves each rank its own number of moves (rank 1 keeps 3 fewer, in minibatches of 2):
-    the ranks agree on the fewer minibatches, or DDP's all-reduce would wait for a step that never comes."""
+def test_ranks_with_unequal_rollouts_share_the_batch_statistics_and_take_the_same_minibatches(tmp_path):
+    """ARIA's self-play leaves each rank its own moves (rank 1 keeps 3 fewer, in minibatches of 2). The returns are
+    scaled over both ranks' moves, and the ranks agree on the fewer minibatches, or DDP's all-reduce would wait
+    for a step that never comes."""
     result = accelerate_launch("ddp.yaml", "tests/core/ddp_aria_worker.py", str(tmp_path))
     assert result.returncode == 0, result.stderr[-3000:]
-    reports = [(tmp_path / f"rank{rank}.txt").read_text().split() for rank in (0, 1)]
-    moves = [int(kept) for _, kept, _ in reports]
+    reports = [json.loads((tmp_path / f"rank{rank}.json").read_text()) for rank in (0, 1)]
+    assert [r["processes"] for r in reports] == [2, 2]
+    moves = [len(r["returns"]) for r in reports]
     assert moves[0] - moves[1] == 3 and moves[1] > 0
-    assert [float(updates) for _, _, updates in reports] == [math.ceil(moves[1] / 2)] * 2
+    # The recipe's return_scale_quantile (0.9) of both ranks' returns, not of each rank's own.
+    scale = np.quantile(reports[0]["returns"] + reports[1]["returns"], 0.9)
+    for report in reports:
+        assert report["advantages"] == pytest.approx([value / scale for value in report["returns"]])
+    assert [r["updates"] for r in reports] == [math.ceil(moves[1] / 2)] * 2
     rank0, rank1 = load_file(str(tmp_path / "rank0.safetensors")), load_file(str(tmp_path / "rank1.safetensors"))
     assert all(torch.equal(rank0[k], rank1[k]) for k in rank0)
 

@@ -207,16 +207,24 @@ class ARIATrainer:
 
     # ----------------------------------------------------------------------------------------------
     def advantages(self, samples: list[GameSample]) -> tuple[np.ndarray, dict[str, float]]:
-        """The per-move advantage of the configured method (NaN marks a move filtered_bc leaves out)."""
+        """The per-move advantage of the configured method (NaN marks a move filtered_bc leaves out). With several
+        processes the batch is every process's games (the return scale, the clusters, R~, the best games)."""
+        everyone, mine = self.run.gather_batch(samples)
+        advantages, metrics = self._batch_advantages(everyone)
+        return advantages[mine], metrics
+
+    def _batch_advantages(self, samples: list[GameSample]) -> tuple[np.ndarray, dict[str, float]]:
         returns = scale_returns(_returns(samples), self.config.return_scale_quantile)
         if self.config.advantage == "reinforce":
             return self._minus_baseline(returns), {}
         if self.config.advantage == "filtered_bc":
-            finals: dict[str, float] = {}
-            for sample in samples:  # moves are in order within a game: the last one carries its reward
-                finals[sample.transition.episode_id] = sample.transition.reward
-            threshold = np.quantile(list(finals.values()), 1 - self.config.filter_top)
-            keep = np.array([finals[s.transition.episode_id] >= threshold for s in samples])
+            # A game's moves are consecutive and in order: its first move starts it, its last carries its reward.
+            starts = np.array([s.transition.step == 0 for s in samples])
+            game = np.cumsum(starts) - 1
+            finals = np.array([s.transition.reward for s in samples])[
+                np.append(np.flatnonzero(starts)[1:], len(samples)) - 1
+            ]
+            keep = finals[game] >= np.quantile(finals, 1 - self.config.filter_top)
             return np.where(keep, 1.0, np.nan), {"train/kept_frac": float(keep.mean())}
         _, advantages, metrics = self._aggregated(samples, returns)
         return advantages, metrics
@@ -336,38 +344,31 @@ class ARIATrainer:
     def _online_iteration(self, samples: list[GameSample], iteration: int) -> dict[str, float]:
         """Fits the reward model to R~ (A~'s baseline is redundant there: each fresh move's baseline is its
         group's mean), then updates on fresh moves, or on the recorded ones when the model has no skill."""
-        raw = _returns(samples)
+        everyone, mine = self.run.gather_batch(samples)  # R~ and the reward model over every process's games
+        raw = _returns(everyone)
         scale = return_scale(raw, self.config.return_scale_quantile)
-        aggregated, advantages, metrics = self._aggregated(samples, raw / scale)
-        metrics |= self._fit_reward_model(samples, aggregated, iteration)
+        aggregated, advantages, metrics = self._aggregated(everyone, raw / scale)
+        metrics |= self._fit_reward_model(everyone, aggregated, iteration)
         # NaN (no held-out spread to judge by) keeps the fresh-move update the config asked for.
         skilled = not metrics["reward_model/holdout_r2"] <= self.config.online_min_r2
         if skilled:
             update = self._online_update(samples, iteration, scale)
         else:
-            update = self.update(samples, advantages, iteration)
+            update = self.update(samples, advantages[mine], iteration)
         return metrics | update | {"online/fallback": float(not skilled)}
 
     def _fit_reward_model(self, samples: list[GameSample], targets: np.ndarray, iteration: int) -> dict[str, float]:
-        """Regresses R~ on every process's moves (gathered, same seed: every process fits the same model)."""
+        """Regresses R~ on ``samples``, every process's moves (the same on every process, as is the seed: every
+        process fits the same model)."""
         assert self.reward_model is not None and self.reward_optimizer is not None
-        rows = [
-            (s.history, s.transition.action_text, float(t), s.transition.episode_id)
-            for s, t in zip(samples, targets, strict=True)
-        ]
-        if self.run.accelerator.num_processes > 1:
-            from accelerate.utils import gather_object
-
-            rows = gather_object(rows)
         embed = self._embedding_model().encode
-        histories, moves, values, games = zip(*rows, strict=True)
         return fit_reward_model(
             self.reward_model,
             self.reward_optimizer,
-            embed(list(histories)),
-            embed(list(moves)),
-            np.array(values),
-            np.array(games),
+            embed([s.history for s in samples]),
+            embed([s.transition.action_text for s in samples]),
+            np.asarray(targets, dtype=np.float64),
+            np.array([s.transition.episode_id for s in samples]),
             epochs=self.config.reward_model_epochs,
             holdout=self.config.reward_model_holdout,
             seed=self.run.config.seed * 10_000 + iteration,

@@ -97,6 +97,9 @@ class _PrintedRun:
     def print(self, *args) -> None:
         self.printed.append(" ".join(map(str, args)))
 
+    def gather_batch(self, items):
+        return items, slice(0, len(items))  # one process
+
 
 def test_reinforce_advantage_is_the_return_scaled_by_the_batch_maximum(tmp_path):
     samples = _samples({"a": [2.0, 4.0], "b": [-8.0]}, {"a": 4.0, "b": -8.0})
