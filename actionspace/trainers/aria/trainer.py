@@ -214,6 +214,7 @@ class ARIATrainer:
         return advantages[mine], metrics
 
     def _batch_advantages(self, samples: list[GameSample]) -> tuple[np.ndarray, dict[str, float]]:
+        """`advantages` over the whole batch."""
         returns = scale_returns(_returns(samples), self.config.return_scale_quantile)
         if self.config.advantage == "reinforce":
             return self._minus_baseline(returns), {}
@@ -221,9 +222,8 @@ class ARIATrainer:
             # A game's moves are consecutive and in order: its first move starts it, its last carries its reward.
             starts = np.array([s.transition.step == 0 for s in samples])
             game = np.cumsum(starts) - 1
-            finals = np.array([s.transition.reward for s in samples])[
-                np.append(np.flatnonzero(starts)[1:], len(samples)) - 1
-            ]
+            last_moves = np.append(np.flatnonzero(starts)[1:], len(samples)) - 1
+            finals = np.array([s.transition.reward for s in samples])[last_moves]
             keep = finals[game] >= np.quantile(finals, 1 - self.config.filter_top)
             return np.where(keep, 1.0, np.nan), {"train/kept_frac": float(keep.mean())}
         _, advantages, metrics = self._aggregated(samples, returns)

@@ -153,6 +153,15 @@ def test_filtered_bc_keeps_the_moves_of_the_best_games_only(tmp_path):
     assert np.isnan(advantages[2]) and np.isnan(advantages[5]) and metrics["train/kept_frac"] == pytest.approx(4 / 6)
 
 
+def test_filtered_bc_tells_games_apart_by_their_moves_even_when_their_seeds_collide(tmp_path):
+    # Two games drawn with the same seed share an episode id; the first move of each still starts it.
+    samples = _samples({"a": [1.0, 1.0], "b": [0.0, 0.0]}, {"a": 1.0, "b": 0.0})
+    for sample in samples:
+        sample.transition.episode_id = "bargaining/7"
+    advantages, _ = _trainer(tmp_path, advantage="filtered_bc", filter_top=0.5).advantages(samples)
+    assert advantages[:2].tolist() == [1.0, 1.0] and np.isnan(advantages[2:]).all()
+
+
 def test_aria_advantage_averages_returns_within_intentions(tmp_path):
     # Two intentions, each phrased two ways, after the same history: R~ is the mean return of each intention.
     texts = ["I offer $50.", "How about $50?", "Accept.", "Deal, I accept."]
