@@ -267,9 +267,9 @@ class Run:
             return items, slice(0, len(items))
         from accelerate.utils import gather_object
 
-        counts = gather_object([len(items)])
-        start = sum(counts[: self.process_index])
-        return gather_object(items), slice(start, start + len(items))
+        per_process = gather_object([items])  # one collective: each process's list, in rank order
+        start = sum(len(theirs) for theirs in per_process[: self.process_index])
+        return [item for theirs in per_process for item in theirs], slice(start, start + len(items))
 
     def minibatch_starts(self, num_items: int, minibatch_size: int) -> range:
         """Where each minibatch of ``num_items`` starts, as many minibatches as the process with the fewest has.
